@@ -1,0 +1,1 @@
+"""Administration of accounts: search, roles, deactivation, password resets."""

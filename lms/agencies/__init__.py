@@ -1,0 +1,1 @@
+"""Kota Malang's agencies (OPD), managed by admins."""

@@ -1,0 +1,1 @@
+"""An append-only record of administrative actions."""

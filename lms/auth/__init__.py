@@ -1,0 +1,1 @@
+"""Accounts, roles, login sessions and password rules."""

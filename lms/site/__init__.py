@@ -1,0 +1,1 @@
+"""Site-wide pages: the entry redirect, the home dashboard, health, language, privacy."""
