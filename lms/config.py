@@ -65,7 +65,7 @@ class Defaults:
     LOCKOUT_WINDOW = timedelta(minutes=15)
     RATELIMIT_LOGIN = "20 per minute"
     RATELIMIT_REGISTER = "10 per hour"
-    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False  # our 429 page sets Retry-After itself
     USERS_PER_PAGE = 25
 
 

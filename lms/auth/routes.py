@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from lms.agencies import services as agencies
@@ -15,7 +16,7 @@ from lms.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
-GENERIC_LOGIN_FAILURE = "Nomor HP/email atau kata sandi tidak cocok. Setelah 10 kali gagal, akun dikunci 15 menit."
+GENERIC_LOGIN_FAILURE = _l("Nomor HP/email atau kata sandi tidak cocok. Setelah 10 kali gagal, akun dikunci 15 menit.")
 
 
 def _start_session(user, token: str) -> None:
@@ -60,7 +61,7 @@ def login():
             "login failure user=%s ip=%s locked=%s",
             candidate.user.id if candidate.user else None, request.remote_addr, candidate.locked,
         )
-        form.password.errors.append(_(GENERIC_LOGIN_FAILURE))
+        form.password.errors.append(GENERIC_LOGIN_FAILURE)
     return render_template("auth/login.html", form=form)
 
 
