@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --statistics -d translations 2>&1 | tail -1
+	$(BIN)/pybabel compile -d translations
 
 setup: $(VENV)/.installed translations
 	mkdir -p instance
