@@ -1,0 +1,1 @@
+"""Certificates: issued per wave on completion, PDF with QR code, public verification."""
