@@ -75,9 +75,11 @@ def _register_blueprints(app: Flask) -> None:
     from lms.admin.routes import bp as admin_bp
     from lms.agencies.routes import bp as agencies_bp
     from lms.auth.routes import bp as auth_bp
+    from lms.courses.routes import bp as courses_bp
     from lms.site.routes import bp as site_bp
+    from lms.waves.routes import bp as waves_bp
 
-    for bp in (site_bp, auth_bp, admin_bp, agencies_bp):
+    for bp in (site_bp, auth_bp, admin_bp, agencies_bp, courses_bp, waves_bp):
         app.register_blueprint(bp)
 
 

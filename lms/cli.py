@@ -1,7 +1,10 @@
 """`flask --app wsgi lms …`: the command-line tools for admins and deployers."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from lms.agencies import services as agencies
@@ -74,5 +77,27 @@ def demo(if_new):
 @click.argument("path", required=False)
 @click.option("--check", is_flag=True, help="Validate only; change nothing.")
 def import_courses(path, check):
-    """Import the Markdown curriculum from courses/ (or PATH)."""
-    click.echo("import-courses: the course importer is not built yet; nothing imported")
+    """Import the Markdown curriculum from courses/ (or PATH).
+
+    Every problem is reported as file:line: message before anything changes;
+    --check runs the whole import in a transaction that is rolled back.
+    """
+    from lms.courses import importer
+
+    root = Path(path or current_app.config["LMS_COURSES_PATH"])
+    result = importer.import_courses(root, utcnow(), validators=importer.block_validators(current_app))
+    if not result.ok:
+        db.session.rollback()
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"import-courses: {len(result.problems)} problem(s) in {root}; nothing imported", err=True)
+        raise SystemExit(1)
+    for line in result.details:
+        click.echo(line)
+    for line in result.summary():
+        click.echo(line)
+    if check:
+        db.session.rollback()
+        click.echo("check: no problems; nothing was changed (--check)")
+    else:
+        db.session.commit()

@@ -44,4 +44,53 @@ def create_demo_data(now: datetime, only_if_empty: bool = False) -> list[str] | 
             )
         label = f"{role}{' (kepala OPD)' if user.is_opd_head else ''}"
         lines.append(f"{label:<22} {user.login:<22} {DEMO_PASSWORD}")
+    _demo_waves(now)
     return lines
+
+
+def _demo_waves(now: datetime) -> None:
+    """A running public wave (G01) with a session today and an OPD wave (G02). Idempotent."""
+    from datetime import timedelta
+
+    from lms.waves import services as waves
+
+    admin = accounts.find_by_login("admin@sinau.demo")
+    trainer = accounts.find_by_login("pelatih@sinau.demo")
+    today = waves.local_today(now)
+    specs = (
+        ("G01", "Gelombang 1 — Tahap 1", "umum", ("081234500001", "081234500002", "081234500004")),
+        ("G02", "Gelombang 2 — OPD Tahap 1", "opd", ("081234500003",)),
+    )
+    for code, name, track, logins in specs:
+        wave = waves.find_wave_by_code(code)
+        if wave is None:
+            wave = waves.save_wave(
+                None,
+                waves.WaveData(
+                    name=name, programme="Pelatihan Influencer Kota Malang 2026", code=code, track=track,
+                    starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=13),
+                    venue="Ruang Sidang Balai Kota Malang" if track == "umum" else "Command Center Diskominfo",
+                    capacity=50, hours=32, registration_opens_at=now - timedelta(days=7),
+                    registration_closes_at=now + timedelta(days=14), trainer_ids=[trainer.id],
+                ),
+                admin,
+                now,
+            )
+        for login in logins:
+            waves.apply(wave, accounts.find_by_login(login), now, source="admin", check_window=False)
+        if code != "G01":
+            continue
+        if not any(waves.utc_to_local(s.starts_at).date() == today for s in waves.sessions_of(wave)):
+            local_now = waves.utc_to_local(now).replace(minute=0, second=0, microsecond=0)
+            start = max(local_now - timedelta(hours=1), local_now.replace(hour=0))
+            waves.save_session(
+                wave, None, "Pertemuan 1 — Kenalan dengan Sinau dan literasi digital",
+                waves.local_to_utc(start), waves.local_to_utc(start + timedelta(hours=4)), trainer, now,
+            )
+        if not waves.announcements_of(wave, limit=1):
+            waves.post_announcement(
+                wave, trainer, "Selamat datang di Gelombang 1",
+                "Pertemuan pertama hari ini di Ruang Sidang Balai Kota Malang.\n"
+                "Bawa HP yang baterainya penuh. Kode presensi tampil di layar depan kelas.",
+                now,
+            )

@@ -15,6 +15,7 @@ PUBLIC_ENDPOINTS = {
     "site.privacy",
     "auth.login",
     "auth.register",
+    "waves.index",  # the open waves with seats left, for anyone deciding to join
 }
 
 

@@ -6,12 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.auth.services import set_locale
+from lms.courses import services as courses
 from lms.core import db as dbmod
 from lms.core.access import public
 from lms.core.forms import EmptyForm
 from lms.core.i18n import remember_locale
 from lms.core.urls import safe_next
 from lms.extensions import db
+from lms.waves import services as waves
 
 bp = Blueprint("site", __name__)
 
@@ -30,6 +32,8 @@ def home():
         "site/home.html",
         show_admin=current_user.is_admin,
         show_staff=current_user.is_staff,
+        next_module=courses.next_module_for(current_user),
+        waves=waves.home_summary(current_user, dbmod.utcnow()),
     )
 
 
@@ -60,6 +64,8 @@ def privacy():
 # Menu entries: (endpoint, label, who sees it). Endpoints that are not
 # registered (a package not installed yet) are skipped.
 NAV_ITEMS = (
+    ("courses.catalogue", _l("Kursus"), "all"),
+    ("waves.mine", _l("Gelombang"), "all"),
     ("admin.users", _l("Pengguna"), "admin"),
     ("agencies.index", _l("OPD"), "admin"),
     ("admin.audit_log", _l("Log audit"), "admin"),
