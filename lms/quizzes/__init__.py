@@ -1,6 +1,8 @@
 """Quizzes: questions, the ```quiz block, grading, GIFT and Aiken import.
 
-Pure logic only (no database, no routes). The layers above call:
+The modules imported here are pure logic (no database, no routes); attempts,
+pages and the import/export commands live in models.py, services.py,
+routes.py and forms.py on top of them. The layers above call:
 
 - `parse_quiz_block(data, line_of)` → (Quiz | None, [(line, message)]);
   `validate_quiz_block(data, line_of)` → [(line, str)] for

@@ -1,7 +1,7 @@
 """waves
 
 Revision ID: 0010
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-28 01:44:23.246194
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0010"
-down_revision = '0002'
+down_revision = '0003'  # quizzes (0003) come before waves: completion reads progress.quiz_passed_at
 branch_labels = None
 depends_on = None
 

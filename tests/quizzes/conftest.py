@@ -1,4 +1,5 @@
-"""Helpers for the quiz tests: pure logic, no app and no database."""
+"""Helpers for the quiz tests. The pure-logic tests use no app and no database;
+`make_quiz` (below) builds an imported course for the page and command tests."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,3 +40,41 @@ def load_yaml(name: str):
 
 def read_fixture(name: str) -> str:
     return (FIXTURES / name).read_text("utf-8")
+
+
+# --- fixtures for the pages, services and commands (app and database) --------
+
+QUIZ_MODULE = "kuis-uji"
+QUIZ_COURSE = "kursus-kuis"
+
+
+def quiz_module_text(quiz_yaml: str, slug: str = QUIZ_MODULE, order: int = 1) -> str:
+    from tests.courses.helpers import module_text
+
+    return module_text(slug, title=f"Modul {slug}", order=order) + "\n```quiz\n" + quiz_yaml.strip("\n") + "\n```\n"
+
+
+@pytest.fixture
+def courses_dir(tmp_path):
+    path = tmp_path / "courses"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def make_quiz(app, courses_dir):
+    """make_quiz(quiz_yaml, slug=…) → module slug: a course with one module
+    holding that quiz block, imported (with the quiz validator) and committed."""
+    from tests.courses.helpers import import_tree, write_course
+
+    modules: list[tuple[str, str]] = []
+
+    def build(quiz_yaml: str, slug: str = QUIZ_MODULE) -> str:
+        modules.append((slug, quiz_module_text(quiz_yaml, slug, order=len(modules) + 1)))
+        write_course(courses_dir, QUIZ_COURSE, modules=modules, title="Kursus Kuis")
+        from lms.courses import importer
+
+        import_tree(app, courses_dir, validators=importer.block_validators(app))
+        return slug
+
+    return build
