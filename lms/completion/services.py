@@ -1,0 +1,344 @@
+"""The completion rule of a wave, evaluated for one trainee or a whole wave.
+
+A trainee completes a wave when, for every module on the wave's learning
+path, the module is marked complete, its quiz is passed (if the wave
+requires quizzes and the module has one) and its practical exercise is
+approved (if the wave requires exercises and the exercise applies to the
+wave's track), and they attended at least the wave's minimum share of the
+in-person sessions held so far. This module is the only place that rule is
+written; pages, exports and certificates ask it.
+
+`evaluate` runs a fixed number of queries whatever the wave's size.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from lms.auth.models import User
+from lms.completion.models import WaveCompletion
+from lms.courses.models import STATUS_COMPLETED, Course, Module, ModuleRevision, Progress
+from lms.extensions import db
+from lms.waves import services as waves
+from lms.waves.models import ENROLLED, Enrolment, Wave
+
+NOT_STARTED = "belum-mulai"
+IN_PROGRESS = "berjalan"
+COMPLETE = "selesai"
+INCOMPLETE = "tidak-selesai"
+
+STATUS_LABELS = {
+    NOT_STARTED: _l("Belum mulai"),
+    IN_PROGRESS: _l("Berjalan"),
+    COMPLETE: _l("Selesai"),
+    INCOMPLETE: _l("Tidak selesai"),
+}
+
+MODULE_NOT_STARTED, MODULE_STARTED, MODULE_DONE = "belum", "sedang", "selesai"
+
+
+@dataclass(frozen=True)
+class PathModule:
+    course_slug: str
+    module_slug: str
+    title: str
+    has_quiz: bool
+    has_exercise: bool  # an exercise that applies to this wave's track
+
+
+@dataclass
+class Cell:
+    module: PathModule
+    status: str  # belum | sedang | selesai
+    best_score: float | None
+    quiz_passed: bool
+    exercise_status: str | None  # None when no exercise is required
+
+    @property
+    def complete(self) -> bool:
+        return self.status == MODULE_DONE
+
+
+@dataclass
+class TraineeProgress:
+    user: User
+    status: str
+    cells: list[Cell]
+    modules_done: int
+    modules_total: int
+    quizzes_missing: int
+    exercises_missing: int
+    attended: int
+    held: int
+    attendance_ok: bool
+    completed_at: datetime | None
+    next_cell: Cell | None = None
+    wave: Wave | None = None
+
+    # Cached: the grid template and its sorting ask each of these several times per
+    # row, and a wave of 500 has 500 rows (docs/performance.md).
+    @cached_property
+    def percent(self) -> int:
+        """Share of the path's requirements met (modules, quizzes, exercises, attendance)."""
+        total = self.modules_total + self.quiz_total + self.exercise_total + 1
+        met = self.modules_done + (self.quiz_total - self.quizzes_missing) + (self.exercise_total - self.exercises_missing)
+        met += 1 if self.attendance_ok else 0
+        return 100 if self.status == COMPLETE else int(100 * met / total)
+
+    @cached_property
+    def quiz_total(self) -> int:
+        return sum(1 for c in self.cells if c.module.has_quiz)
+
+    @cached_property
+    def exercise_total(self) -> int:
+        return sum(1 for c in self.cells if c.exercise_status is not None)
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @cached_property
+    def missing(self) -> list[str]:
+        """What is still missing, in plain words: ["2 modul lagi", "1 kuis belum lulus", "kehadiran 1/2"]."""
+        if self.status == COMPLETE:
+            return []
+        parts = []
+        left = self.modules_total - self.modules_done
+        if left:
+            parts.append(ngettext("%(num)d modul lagi", "%(num)d modul lagi", left))
+        if self.quizzes_missing:
+            parts.append(ngettext("%(num)d kuis belum lulus", "%(num)d kuis belum lulus", self.quizzes_missing))
+        if self.exercises_missing:
+            parts.append(ngettext("%(num)d tugas praktik belum disetujui", "%(num)d tugas praktik belum disetujui", self.exercises_missing))
+        if self.held and not self.attendance_ok:
+            parts.append(str(_l("kehadiran %(a)d/%(h)d", a=self.attended, h=self.held)))
+        return parts
+
+
+@dataclass
+class WaveProgress:
+    wave: Wave
+    path: list[PathModule]
+    rows: list[TraineeProgress] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        result = {key: 0 for key in STATUS_LABELS}
+        for row in self.rows:
+            result[row.status] += 1
+        return result
+
+
+# --- the data, in a fixed number of queries ----------------------------------
+
+
+# What a module revision asks: (has a quiz with questions, the tracks its exercise
+# applies to or None without one), by (module slug, revision number, content hash).
+# A revision's quiz and exercise never change (new content makes a new revision),
+# and decoding the quiz JSON of every module on the path cost ~0.5 ms a module on
+# each trainee's request (docs/performance.md), so it is read once per process.
+_ASKS: dict[tuple[str, int, str], tuple[bool, tuple[str, ...] | None]] = {}
+_ASKS_MAX = 4096
+
+
+def path_modules(wave: Wave) -> list[PathModule]:
+    """The wave's learning path with what each module asks (2 queries; 3 the first
+    time a revision is seen by this process)."""
+    items = waves.learning_path(wave)
+    if not items:
+        return []
+    slugs = [item.module_slug for item in items]
+    rows = db.session.execute(
+        db.select(Module.slug, Course.slug, ModuleRevision.title, ModuleRevision.id, ModuleRevision.number,
+                  ModuleRevision.content_hash)
+        .join(Course, Course.id == Module.course_id)
+        .join(ModuleRevision, ModuleRevision.id == Module.current_revision_id)
+        .where(Module.slug.in_(slugs))
+    ).all()
+    unknown = [row[3] for row in rows if (row[0], row[4], row[5]) not in _ASKS]
+    if unknown:
+        if len(_ASKS) + len(unknown) > _ASKS_MAX:
+            _ASKS.clear()
+        for slug, number, content_hash, quiz, exercise in db.session.execute(
+            db.select(Module.slug, ModuleRevision.number, ModuleRevision.content_hash, ModuleRevision.quiz,
+                      ModuleRevision.exercise)
+            .join(Module, Module.id == ModuleRevision.module_id)
+            .where(ModuleRevision.id.in_(unknown))
+        ):
+            tracks = tuple((exercise or {}).get("tracks") or ()) if exercise else None
+            _ASKS[(slug, number, content_hash)] = (bool((quiz or {}).get("questions")), tracks)
+    info = {row[0]: row for row in rows}
+    result = []
+    for item in items:
+        row = info.get(item.module_slug)
+        if row is None:  # the module was removed from the catalogue: nothing to ask for
+            continue
+        has_quiz, tracks = _ASKS[(row[0], row[4], row[5])]
+        applies = tracks is not None and (not tracks or wave.track in tracks)
+        result.append(PathModule(row[1], row[0], row[2], has_quiz=has_quiz, has_exercise=applies))
+    return result
+
+
+def _progress_rows(user_ids_query, slugs: Sequence[str]) -> dict[int, dict[str, tuple]]:
+    """user id → {module slug → (status, best_score, quiz_passed_at)}: the Progress
+    columns the rule reads, as plain tuples. A wave of 500 has ~15,000 of them;
+    loading them as entities cost ~60 µs each (docs/performance.md)."""
+    if not slugs:
+        return {}
+    rows = db.session.execute(
+        db.select(Progress.user_id, Progress.module_slug, Progress.status, Progress.best_score, Progress.quiz_passed_at)
+        .where(Progress.user_id.in_(user_ids_query), Progress.module_slug.in_(slugs))
+    )
+    result: dict[int, dict[str, tuple]] = {}
+    for user_id, slug, status, best_score, passed_at in rows:
+        result.setdefault(user_id, {})[slug] = (status, best_score, passed_at)
+    return result
+
+
+def _exercise_statuses(user_ids_query, slugs: Sequence[str]) -> dict[tuple[int, str], str]:
+    """(user, module) → the latest submission's status. Filled by the exercises package."""
+    from lms.completion import providers
+
+    return providers.exercise_statuses(user_ids_query, slugs)
+
+
+def _completions(wave: Wave, user: User | None = None) -> dict[int, datetime]:
+    stmt = db.select(WaveCompletion.user_id, WaveCompletion.completed_at).where(WaveCompletion.wave_id == wave.id)
+    if user is not None:
+        stmt = stmt.where(WaveCompletion.user_id == user.id)
+    return dict(db.session.execute(stmt).all())
+
+
+def evaluate(wave: Wave, now: datetime, user: User | None = None) -> WaveProgress:
+    """Every enrolled trainee's progress in the wave (or just `user`'s)."""
+    path = path_modules(wave)
+    slugs = [m.module_slug for m in path]
+    if user is not None:
+        users = [user] if waves.is_enrolled(wave, user) else []
+        user_ids = db.select(User.id).where(User.id == user.id)
+    else:
+        users = waves.enrolled_users(wave)
+        user_ids = db.select(Enrolment.user_id).where(Enrolment.wave_id == wave.id, Enrolment.status == ENROLLED)
+    progress = _progress_rows(user_ids, slugs)
+    exercises = _exercise_statuses(user_ids, slugs) if wave.exercises_required and any(m.has_exercise for m in path) else {}
+    # The users are known: attendance and completions of just them (one trainee's
+    # request must not load a wave of 500).
+    attendance = waves.attendance_summary(wave, now, users=users)
+    completions = _completions(wave, user)
+    ended = waves.local_today(now) > wave.ends_on
+    result = WaveProgress(wave=wave, path=path)
+    for person in users:
+        result.rows.append(_trainee(wave, person, path, progress.get(person.id, {}), exercises, attendance.get(person.id),
+                                    completions, ended))
+    return result
+
+
+def _trainee(wave, person, path, progress, exercises, summary, completions, ended) -> TraineeProgress:
+    """`progress`: this trainee's {module slug → (status, best_score, quiz_passed_at)}."""
+    cells, done, quiz_missing, exercise_missing, touched = [], 0, 0, 0, False
+    next_cell = None
+    # Read once: per-cell attribute reads add up on a grid of 500 × 30 (docs/performance.md).
+    person_id = person.id
+    exercises_required, quizzes_required = wave.exercises_required, wave.quizzes_required
+    for module in path:
+        slug = module.module_slug
+        row = progress.get(slug)
+        if row is None:
+            status, best_score, quiz_passed = MODULE_NOT_STARTED, None, False
+        else:
+            touched = True
+            status = MODULE_DONE if row[0] == STATUS_COMPLETED else MODULE_STARTED
+            best_score, quiz_passed = row[1], row[2] is not None
+        exercise_status = None
+        if exercises_required and module.has_exercise:
+            exercise_status = exercises.get((person_id, slug), "belum")
+        cell = Cell(module, status, best_score, quiz_passed, exercise_status)
+        cells.append(cell)
+        done += status == MODULE_DONE
+        quiz_needed = quizzes_required and module.has_quiz and not quiz_passed
+        quiz_missing += quiz_needed
+        exercise_needed = exercise_status is not None and exercise_status != "lulus"
+        exercise_missing += exercise_needed
+        if next_cell is None and (status != MODULE_DONE or quiz_needed or exercise_needed):
+            next_cell = cell
+    attended, held = (summary.attended, summary.held) if summary else (0, 0)
+    attendance_ok = held == 0 or 100 * attended >= wave.attendance_min_percent * held
+    completed_at = completions.get(person.id)
+    met = done == len(path) and not quiz_missing and not exercise_missing and attendance_ok
+    if completed_at is not None or met:
+        status = COMPLETE
+    elif ended:
+        status = INCOMPLETE
+    elif not touched and not attended:
+        status = NOT_STARTED
+    else:
+        status = IN_PROGRESS
+    return TraineeProgress(
+        user=person, status=status, cells=cells, modules_done=done, modules_total=len(path),
+        quizzes_missing=quiz_missing, exercises_missing=exercise_missing, attended=attended, held=held,
+        attendance_ok=attendance_ok, completed_at=completed_at, next_cell=next_cell,
+    )
+
+
+def trainee_progress(wave: Wave, user: User, now: datetime) -> TraineeProgress | None:
+    rows = evaluate(wave, now, user=user).rows
+    return rows[0] if rows else None
+
+
+# --- recording completion -------------------------------------------------------
+
+
+def record_completions(user: User, now: datetime) -> list[Wave]:
+    """Record (once) every wave this trainee has newly completed; returns them."""
+    newly = []
+    recorded = set(db.session.scalars(db.select(WaveCompletion.wave_id).where(WaveCompletion.user_id == user.id)))
+    for wave in waves.waves_of(user):
+        if wave.id in recorded:
+            continue  # recorded once, kept for good: no need to evaluate it again (this runs inside a write)
+        progress = trainee_progress(wave, user, now)
+        if progress is None or progress.status != COMPLETE or progress.completed_at is not None:
+            continue
+        db.session.add(WaveCompletion(wave_id=wave.id, user_id=user.id, completed_at=now))
+        newly.append(wave)
+    db.session.flush()
+    return newly
+
+
+def completed_user_ids(wave: Wave) -> set[int]:
+    return set(db.session.scalars(db.select(WaveCompletion.user_id).where(WaveCompletion.wave_id == wave.id)))
+
+
+# --- the trainee's home ----------------------------------------------------------
+
+
+def home_progress(user: User, now: datetime) -> list[TraineeProgress]:
+    """One entry per wave where the trainee holds a seat."""
+    result = []
+    for wave in waves.waves_of(user):
+        row = trainee_progress(wave, user, now)
+        if row is not None:
+            row.wave = wave
+            result.append(row)
+    return result
+
+
+# --- sorting and filtering the grid ----------------------------------------------
+
+SORTS = {
+    "nama": lambda r: (r.user.name.casefold(), r.user.id),
+    "kemajuan": lambda r: (-r.percent, r.user.name.casefold()),
+    "status": lambda r: (list(STATUS_LABELS).index(r.status), r.user.name.casefold()),
+}
+
+
+def filtered(progress: WaveProgress, status: str | None, sort: str) -> list[TraineeProgress]:
+    rows = progress.rows
+    if status == "belum-selesai":
+        rows = [r for r in rows if r.status != COMPLETE]
+    elif status in STATUS_LABELS:
+        rows = [r for r in rows if r.status == status]
+    return sorted(rows, key=SORTS.get(sort, SORTS["nama"]))
