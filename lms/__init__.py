@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_domains(app)
     _register_cli(app)
     return app
 
@@ -75,12 +76,34 @@ def _register_blueprints(app: Flask) -> None:
     from lms.admin.routes import bp as admin_bp
     from lms.agencies.routes import bp as agencies_bp
     from lms.auth.routes import bp as auth_bp
+    from lms.authoring.routes import bp as authoring_bp
+    from lms.certificates.routes import bp as certificates_bp
+    from lms.completion.routes import bp as completion_bp
     from lms.courses.routes import bp as courses_bp
+    from lms.exercises.routes import bp as exercises_bp
+    from lms.quizzes.routes import bp as quizzes_bp
     from lms.site.routes import bp as site_bp
     from lms.waves.routes import bp as waves_bp
 
-    for bp in (site_bp, auth_bp, admin_bp, agencies_bp, courses_bp, waves_bp):
+    for bp in (site_bp, auth_bp, admin_bp, agencies_bp, courses_bp, quizzes_bp, waves_bp, completion_bp, exercises_bp, certificates_bp,
+               authoring_bp):
         app.register_blueprint(bp)
+
+
+def _connect_domains(app: Flask) -> None:
+    """Hooks between packages that must not import each other."""
+    from lms.certificates.routes import init_app as certificates_init
+    from lms.completion.routes import init_app as completion_init
+    from lms.authoring.routes import serve_stored_image
+    from lms.courses.importer import register_block_validator, register_image_source
+    from lms.exercises.block import validate_exercise_block
+    from lms.quizzes.block import validate_quiz_block
+
+    register_block_validator(app, "quiz", validate_quiz_block)
+    register_block_validator(app, "exercise", validate_exercise_block)
+    register_image_source(app, serve_stored_image)  # images uploaded in the browser, served by /kursus/…/berkas/…
+    completion_init(app)
+    certificates_init(app)  # wave_completed → issue the certificate
 
 
 def _register_cli(app: Flask) -> None:

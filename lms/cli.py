@@ -76,16 +76,21 @@ def demo(if_new):
 @lms_cli.command("import-courses")
 @click.argument("path", required=False)
 @click.option("--check", is_flag=True, help="Validate only; change nothing.")
-def import_courses(path, check):
+@click.option("--force", is_flag=True, help="Overwrite modules and courses edited in the browser since their last import.")
+def import_courses(path, check, force):
     """Import the Markdown curriculum from courses/ (or PATH).
 
     Every problem is reported as file:line: message before anything changes;
     --check runs the whole import in a transaction that is rolled back.
+    A module or course edited in the browser since its last import is not
+    overwritten: it is reported as a conflict and skipped, unless --force.
     """
+    from lms.authoring import services as authoring
     from lms.courses import importer
 
     root = Path(path or current_app.config["LMS_COURSES_PATH"])
-    result = importer.import_courses(root, utcnow(), validators=importer.block_validators(current_app))
+    result = importer.import_courses(root, utcnow(), validators=importer.block_validators(current_app),
+                                     force=force, browser_courses=authoring.browser_course_hashes())
     if not result.ok:
         db.session.rollback()
         for problem in result.problems:
@@ -94,10 +99,152 @@ def import_courses(path, check):
         raise SystemExit(1)
     for line in result.details:
         click.echo(line)
+    for line in result.conflicts:
+        click.echo(line, err=True)
     for line in result.summary():
         click.echo(line)
     if check:
         db.session.rollback()
         click.echo("check: no problems; nothing was changed (--check)")
     else:
+        authoring.record_file_import(result, utcnow())
         db.session.commit()
+
+
+@lms_cli.command("export-courses")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export_courses(directory):
+    """Write the courses, modules and images in the database to DIRECTORY in
+    the courses/ format (course.md, NN-slug.md, images). Importing that
+    folder again finds everything unchanged; files already up to date are
+    left alone, and module files that no longer belong to a course removed."""
+    from lms.authoring.export import export_courses as export
+    from lms.courses import importer
+
+    result = export(directory, Path(current_app.config["LMS_COURSES_PATH"]), importer.block_validators(current_app))
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
+    for line in result.problems:
+        click.echo(f"export-courses: {line}", err=True)
+    for line in result.written:
+        click.echo(f"  wrote {line}")
+    for line in result.removed:
+        click.echo(f"  removed {line}")
+    click.echo(f"export-courses: {result.courses} course(s), {result.modules} module(s), {result.images} image(s) "
+               f"to {directory} ({len(result.written)} written, {result.unchanged} already up to date)")
+    if not result.ok:
+        raise SystemExit(1)
+
+
+QUESTION_FORMATS = {".gift": "gift", ".txt": "gift", ".aiken": "aiken"}
+
+
+@lms_cli.command("import-questions")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--module", "module_slug", required=True, help="Slug of the module whose quiz receives the questions.")
+@click.option("--format", "fmt", type=click.Choice(["gift", "aiken"]), default=None,
+              help="File format (default: by extension, .gift/.txt → gift, .aiken → aiken).")
+@click.option("--check", is_flag=True, help="Parse and report only; change nothing.")
+@click.option("--replace", is_flag=True, help="Replace the quiz's questions instead of appending to them.")
+def import_questions(file, module_slug, fmt, check, replace):
+    """Add Moodle GIFT or Aiken questions to a module's quiz as a NEW revision.
+
+    Every error, warning and skipped item (essays, descriptions) is printed
+    as FILE:line: message. Nothing is written when there are errors or with
+    --check. The new revision copies the current one and keeps the quiz's
+    settings; its content hash is sha256("questions:" + quiz JSON), so the
+    next import-courses replaces it with the module file's own content.
+    """
+    from lms.quizzes import parse_aiken, parse_gift
+    from lms.quizzes import services as quizzes
+
+    fmt = fmt or QUESTION_FORMATS.get(file.suffix.lower())
+    if fmt is None:
+        raise click.UsageError(f"cannot tell the format of {file}; pass --format gift or --format aiken")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        click.echo(f"{file}:1: the file is not UTF-8 text ({error.reason}); save it as UTF-8", err=True)
+        raise SystemExit(1) from None
+    with current_app.test_request_context():  # the parsers' messages come out in the default language
+        parsed = parse_gift(text) if fmt == "gift" else parse_aiken(text)
+        for line, message in parsed.errors:
+            click.echo(f"{file}:{line}: {message}", err=True)
+        for line, message in parsed.warnings:
+            click.echo(f"{file}:{line}: warning: {message}", err=True)
+        for line, message in parsed.skipped:
+            click.echo(f"{file}:{line}: skipped: {message}", err=True)
+    if parsed.errors:
+        click.echo(f"import-questions: {len(parsed.errors)} error(s) in {file}; nothing imported", err=True)
+        raise SystemExit(1)
+    outcome = quizzes.import_questions(module_slug, parsed.questions, utcnow(), replace=replace, dry_run=check,
+                                       line_of=parsed.line_of)
+    for line, message in outcome.warnings:
+        click.echo(f"{file}:{line}: warning: {message}", err=True)
+    if not outcome.ok:
+        db.session.rollback()
+        for problem in outcome.problems:
+            click.echo(f"import-questions: {problem}; nothing imported", err=True)
+        raise SystemExit(1)
+    action = "replacing" if replace else "appended to"
+    summary = (f"{module_slug}: {outcome.added} question(s) {action} the quiz"
+               + (f" ({outcome.replaced} removed)" if replace else "")
+               + f", {outcome.total} in all; {len(parsed.skipped)} skipped")
+    if check:
+        db.session.rollback()
+        click.echo(summary)
+        click.echo("check: no problems; nothing was changed (--check)")
+        return
+    db.session.commit()
+    click.echo(summary)
+    click.echo(f"{module_slug}: revision {outcome.revision_number} stored, content hash {outcome.content_hash}")
+
+
+@lms_cli.command("export-questions")
+@click.option("--module", "module_slug", required=True, help="Slug of the module whose quiz is exported.")
+@click.option("--format", "fmt", type=click.Choice(["gift"]), default="gift", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def export_questions(module_slug, fmt, output):
+    """Write the questions of a module's current quiz as GIFT (for Moodle, or to edit and import again)."""
+    from lms.quizzes import GiftExportError, export_gift
+    from lms.quizzes import services as quizzes
+
+    questions = quizzes.current_questions(module_slug)
+    if questions is None:
+        raise click.ClickException(f"module '{module_slug}' has no quiz (or does not exist)")
+    try:
+        with current_app.test_request_context():
+            text = export_gift(questions)
+    except GiftExportError as error:
+        with current_app.test_request_context():
+            for problem in error.problems:
+                click.echo(f"export-questions: {problem}", err=True)
+        raise SystemExit(1) from None
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{module_slug}: {len(questions)} question(s) written to {output}", err=True)
+
+
+@lms_cli.command("lint-courses")
+@click.argument("path", required=False)
+def lint_courses(path):
+    """Editorial warnings on the curriculum (review dates, quizzes, links, long sentences)."""
+    from lms.courses import format as fmt
+    from lms.courses import importer
+    from lms.courses.lint import lint
+
+    root = Path(path or current_app.config["LMS_COURSES_PATH"])
+    curriculum = fmt.parse(root, importer.block_validators(current_app))
+    for problem in curriculum.problems:
+        click.echo(str(problem), err=True)
+    warnings = lint(curriculum, utcnow().date())
+    for warning in warnings:
+        click.echo(str(warning))
+    modules = sum(len(c.modules) for c in curriculum.courses)
+    click.echo(f"lint-courses: {len(curriculum.courses)} courses, {modules} modules, "
+               f"{len(curriculum.problems)} errors, {len(warnings)} warnings")
+    if curriculum.problems:
+        raise SystemExit(1)

@@ -38,6 +38,10 @@ def from_env(env: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SECURE": production or _bool(env.get("SESSION_COOKIE_SECURE")),
         "INSTANCE_PATH": str(instance),
     }
+    # Optional overrides of the defaults below (e.g. a stricter login limit for one deployment).
+    for key in ("RATELIMIT_LOGIN",):
+        if env.get(key):
+            config[key] = env[key]
     return config
 
 

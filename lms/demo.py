@@ -45,6 +45,7 @@ def create_demo_data(now: datetime, only_if_empty: bool = False) -> list[str] | 
         label = f"{role}{' (kepala OPD)' if user.is_opd_head else ''}"
         lines.append(f"{label:<22} {user.login:<22} {DEMO_PASSWORD}")
     _demo_waves(now)
+    _demo_certificate(now)
     return lines
 
 
@@ -76,6 +77,10 @@ def _demo_waves(now: datetime) -> None:
                 admin,
                 now,
             )
+        if all(t.id != trainer.id for t in wave.trainers):
+            # The demo trainer runs both waves: they review G02's OPD exercises too.
+            wave.trainers.append(trainer)
+            db.session.flush()
         for login in logins:
             waves.apply(wave, accounts.find_by_login(login), now, source="admin", check_window=False)
         if code != "G01":
@@ -94,3 +99,59 @@ def _demo_waves(now: datetime) -> None:
                 "Bawa HP yang baterainya penuh. Kode presensi tampil di layar depan kelas.",
                 now,
             )
+
+
+def _demo_certificate(now: datetime) -> None:
+    """A finished public wave (G00, ended last month) that Ni Luh Putu Ayu Déwi
+    completed, with her certificate issued through the certificate service.
+    Idempotent: nothing is added twice and her certificate keeps its serial."""
+    from datetime import time, timedelta
+
+    from lms.certificates import services as certificates
+    from lms.completion import services as completion
+    from lms.courses import services as courses
+    from lms.courses.models import Progress
+    from lms.waves import services as waves
+
+    admin = accounts.find_by_login("admin@sinau.demo")
+    trainer = accounts.find_by_login("pelatih@sinau.demo")
+    trainee = accounts.find_by_login("081234500004")
+    ends_on = waves.local_today(now).replace(day=1) - timedelta(days=1)  # the last day of last month
+    starts_on = ends_on - timedelta(days=3)
+    wave = waves.find_wave_by_code("G00")
+    if wave is None:
+        wave = waves.save_wave(
+            None,
+            waves.WaveData(
+                name="Gelombang 0 — Uji Coba", programme="Pelatihan Influencer Kota Malang 2026", code="G00",
+                track="umum", starts_on=starts_on, ends_on=ends_on, venue="Ruang Sidang Balai Kota Malang",
+                capacity=20, hours=8, exercises_required=False, trainer_ids=[trainer.id],
+            ),
+            admin,
+            now,
+        )
+        # A short path: the introduction module only (if the curriculum is imported).
+        choices = waves.available_modules()
+        short = [c for c in choices if c.module_slug == "mengenal-sinau"] or choices[:1]
+        waves.set_learning_path(wave, [(c.course_slug, c.module_slug) for c in short])
+    waves.apply(wave, trainee, now, source="admin", check_window=False)
+    done_at = waves.local_to_utc(datetime.combine(wave.ends_on, time(11, 0)))
+    for module in completion.path_modules(wave):
+        courses.mark_completed(trainee, module.course_slug, module.module_slug, done_at)
+        if not module.has_quiz:
+            continue
+        db.session.execute(  # the quiz, passed on the last day
+            db.update(Progress)
+            .where(Progress.user_id == trainee.id, Progress.module_slug == module.module_slug,
+                   Progress.quiz_passed_at.is_(None))
+            .values(quiz_passed_at=done_at, best_score=100.0)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.flush()
+    if trainee.id not in completion.completed_user_ids(wave):
+        completion.record_completions(trainee, done_at)
+    try:
+        certificates.issue(wave, trainee, done_at)
+    except certificates.CertificateError:
+        pass  # the path could not be completed (e.g. the module has an exercise block that needs review)
+

@@ -16,6 +16,12 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "auth.register",
     "waves.index",  # the open waves with seats left, for anyone deciding to join
+    "certificates.verify",  # /verify/<code>: anyone holding the link or QR checks a certificate (rate-limited, noindex)
+    "certificates.lookup",  # /verify?serial=…: the serial printed on paper leads to the same page (rate-limited)
+    "certificates.assertion",  # Open Badges 2.0 hosted assertion, fetched by backpacks and verifiers (rate-limited)
+    "certificates.badge_class",  # Open Badges 2.0 BadgeClass of a wave: no personal data
+    "certificates.issuer",  # Open Badges 2.0 issuer profile of Diskominfo Kota Malang
+    "exercises.gallery",  # /galeri: approved videos whose makers consented; only the name they chose, no contact data
 }
 
 

@@ -6,16 +6,24 @@ create or update courses and modules by slug, store a new revision for each
 module whose file changed, retire what disappeared and restore what came
 back. It flushes; the caller commits (or rolls back, for --check). Learner
 data (Progress) is never touched.
+
+Edits made in the browser (lms.authoring) are never overwritten silently: a
+module whose current revision was published in the browser since its last
+file import is skipped and reported as a conflict when its file differs
+(and is not retired when its file is missing), unless `force=True`. Courses
+edited in the browser are protected the same way when the caller passes
+`browser_courses` (course slug → sha256 of the course.md the browser wrote).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, Response, current_app, has_request_context, url_for
 
 from lms.courses import format as fmt
 from lms.courses import rendering
@@ -23,6 +31,13 @@ from lms.courses.models import Course, Module, ModuleRevision
 from lms.extensions import db
 
 EXTENSION_KEY = "lms.courses.block_validators"
+IMAGE_SOURCE_KEY = "lms.courses.image_source"
+SOURCE_FILE = "file"
+SOURCE_BROWSER = "browser"
+SOURCE_SYNCED = "synced"  # published in the browser, later found unchanged in the files (exported)
+CONFLICT_MESSAGE = "conflict: {file} was edited in the browser since its last import; use --force to overwrite"
+
+ImageSource = Callable[[str, str], Response | None]
 
 
 def register_block_validator(app: Flask, kind: str, validate: fmt.BlockValidator) -> None:
@@ -39,6 +54,18 @@ def register_block_validator(app: Flask, kind: str, validate: fmt.BlockValidator
 
 def block_validators(app: Flask) -> dict[str, fmt.BlockValidator]:
     return dict(app.extensions.get(EXTENSION_KEY, {}))
+
+
+def register_image_source(app: Flask, serve: ImageSource) -> None:
+    """Let another package serve course images that are not files in the
+    curriculum folder (images uploaded in the browser live in the database).
+    `serve(course_slug, filename)` returns a response, or None if it has no
+    such image. The courses package never imports that package."""
+    app.extensions[IMAGE_SOURCE_KEY] = serve
+
+
+def image_source(app: Flask) -> ImageSource | None:
+    return app.extensions.get(IMAGE_SOURCE_KEY)
 
 
 def default_asset_url(course_slug: str, filename: str) -> str:
@@ -65,6 +92,8 @@ class ImportResult:
     revisions: int = 0  # new revisions stored
     rerendered: int = 0  # current revisions whose HTML was refreshed in place
     details: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # browser edits left alone (see the module docstring)
+    course_folders: dict[str, Path] = field(default_factory=dict)  # courses the files wrote: slug -> folder
 
     @property
     def ok(self) -> bool:
@@ -74,6 +103,8 @@ class ImportResult:
         lines = [f"courses: {self.courses.line()}", f"modules: {self.modules.line()}"]
         if self.rerendered:
             lines.append(f"re-rendered {self.rerendered} unchanged module(s) (renderer or image changed)")
+        if self.conflicts:
+            lines.append(f"conflicts: {len(self.conflicts)} skipped (edited in the browser; use --force to overwrite)")
         return lines
 
 
@@ -104,7 +135,8 @@ def prepare(path: Path | str, validators: Mapping[str, fmt.BlockValidator] | Non
 
 def import_courses(path: Path | str, now: datetime, *, created_by: int | None = None,
                    validators: Mapping[str, fmt.BlockValidator] | None = None,
-                   asset_url: rendering.AssetUrl | None = None) -> ImportResult:
+                   asset_url: rendering.AssetUrl | None = None, force: bool = False,
+                   browser_courses: Mapping[str, str] | None = None) -> ImportResult:
     curriculum, rendered, problems = prepare(path, validators, asset_url)
     result = ImportResult(problems=problems)
     if problems:
@@ -133,13 +165,26 @@ def import_courses(path: Path | str, now: datetime, *, created_by: int | None = 
     if result.problems:
         return result
 
+    edited = set() if force else _edited_in_browser()
+    protected_courses = {} if force else dict(browser_courses or {})
     present_modules: set[str] = set()
     for source in curriculum.courses:
-        course = _upsert_course(source, existing_courses.get(source.slug), rendered[f"course:{source.slug}"], now, result)
+        existing = existing_courses.get(source.slug)
+        if existing is not None and source.slug in protected_courses \
+                and _file_hash(source.folder / "course.md") != protected_courses[source.slug]:
+            result.conflicts.append(CONFLICT_MESSAGE.format(file=source.display))
+            course = existing
+        else:
+            course = _upsert_course(source, existing, rendered[f"course:{source.slug}"], now, result)
+            result.course_folders[source.slug] = source.folder
         for module_source in source.modules:
             present_modules.add(module_source.slug)
-            _upsert_module(course, module_source, existing_modules.get(module_source.slug),
-                           rendered[module_source.slug], now, created_by, result)
+            found = existing_modules.get(module_source.slug)
+            if found is not None and found[0].id in edited and found[1] is not None \
+                    and found[1].content_hash != module_source.content_hash:
+                result.conflicts.append(CONFLICT_MESSAGE.format(file=module_source.display))
+                continue
+            _upsert_module(course, module_source, found, rendered[module_source.slug], now, created_by, result)
 
     # Retire what is gone: every course and module missing from a whole tree;
     # only the course's own modules when one course folder was imported.
@@ -147,17 +192,53 @@ def import_courses(path: Path | str, now: datetime, *, created_by: int | None = 
     if curriculum.whole_tree:
         for slug, course in sorted(existing_courses.items()):
             if slug not in in_scope and course.retired_at is None:
+                if slug in protected_courses:
+                    result.conflicts.append(CONFLICT_MESSAGE.format(file=f"{slug}/course.md"))
+                    continue
                 course.retired_at = now
                 result.courses.retired += 1
                 result.details.append(f"  - course {slug} retired")
     for slug, (module, _revision) in sorted(existing_modules.items()):
         if slug in present_modules or module.course_id not in scope_ids or module.retired_at is not None:
             continue
+        if module.current_revision_id is None:
+            continue  # a module started in the browser and never published: nothing to retire
+        if module.id in edited:
+            result.conflicts.append(CONFLICT_MESSAGE.format(file=module.source_path or slug))
+            continue
         module.retired_at = now
         result.modules.retired += 1
         result.details.append(f"  - {course_slug_by_id.get(module.course_id)}/{slug} retired")
     db.session.flush()
     return result
+
+
+def _edited_in_browser() -> set[int]:
+    """Ids of modules with a revision published in the browser after their last file import."""
+    last: dict[int, dict[str, int]] = {}
+    for module_id, number, source in db.session.execute(
+        db.select(ModuleRevision.module_id, ModuleRevision.number, ModuleRevision.source)
+        .where(ModuleRevision.source.in_((SOURCE_FILE, SOURCE_BROWSER, SOURCE_SYNCED)))
+    ):
+        seen = last.setdefault(module_id, {})
+        kind = SOURCE_BROWSER if source == SOURCE_BROWSER else SOURCE_FILE
+        seen[kind] = max(seen.get(kind, 0), number)
+    return {module_id for module_id, seen in last.items() if seen.get(SOURCE_BROWSER, 0) > seen.get(SOURCE_FILE, 0)}
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _source_text(source: fmt.ModuleSource) -> str | None:
+    """The module file's text exactly as its bytes decode (its sha256 is the content hash)."""
+    try:
+        return source.path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 _COURSE_FIELDS = ("title", "summary", "order", "tracks", "estimated_hours", "cover", "required")
@@ -197,6 +278,8 @@ def _revision_values(source: fmt.ModuleSource, rendered: rendering.Rendered) -> 
         "toc": rendered.toc,
         "quiz": source.quiz.data if source.quiz else None,
         "exercise": source.exercise.data if source.exercise else None,
+        "source": SOURCE_FILE,
+        "source_text": _source_text(source),
     }
 
 
@@ -230,11 +313,16 @@ def _upsert_module(course: Course, source: fmt.ModuleSource, found: tuple[Module
         _new_revision(module, number, source, rendered, now, created_by)
         result.revisions += 1
         changes.insert(0, f"revision {number}")
-    elif current.body_html != rendered.html or current.toc != rendered.toc:
-        # Same file, different HTML: the renderer or an image changed. The
-        # meaning of the revision is the same, so it is refreshed in place.
-        current.body_html, current.toc = rendered.html, rendered.toc
-        result.rerendered += 1
+    else:
+        if current.source_text is None:
+            current.source_text = _source_text(source)  # revisions stored before the text was kept
+        if current.source == SOURCE_BROWSER:
+            current.source = SOURCE_SYNCED  # the files now hold this browser edit (it was exported)
+        if current.body_html != rendered.html or current.toc != rendered.toc:
+            # Same file, different HTML: the renderer or an image changed. The
+            # meaning of the revision is the same, so it is refreshed in place.
+            current.body_html, current.toc = rendered.html, rendered.toc
+            result.rerendered += 1
     if changes:
         result.modules.changed += 1
         result.details.append(f"  ~ {label} ({', '.join(changes)})")

@@ -1,7 +1,8 @@
 """Courses, modules, their immutable revisions, and learner progress.
 
-Content rows (Course, Module, ModuleRevision) are written only by the
-importer. Learner data (Progress, and later quiz attempts, submissions and
+Content rows (Course, Module, ModuleRevision) are written by the importer
+and, for edits made in the browser, by lms.authoring (which sits above this
+package). Learner data (Progress, and later quiz attempts, submissions and
 certificates) refers to content by stable slugs and revision numbers, never by
 ids an import could change.
 """
@@ -73,6 +74,13 @@ class ModuleRevision(db.Model):
     exercise: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Where the revision came from: "file" (import-courses) or "browser"
+    # (published or restored in lms.authoring); None when another tool
+    # (import-questions) copied the previous revision.
+    source: Mapped[str | None] = mapped_column(String(10))
+    # The module file's text (front matter, body, blocks): what export-courses
+    # writes and what the history's diff compares. content_hash is its sha256.
+    source_text: Mapped[str | None] = mapped_column(Text)
 
 
 class Progress(db.Model):
@@ -94,3 +102,4 @@ class Progress(db.Model):
     completed_at: Mapped[datetime | None]
     revision_number_completed: Mapped[int | None]
     best_score: Mapped[float | None] = mapped_column(Float)  # filled by the quiz package
+    quiz_passed_at: Mapped[datetime | None]  # first time the module's quiz was passed (quiz package)

@@ -7,9 +7,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import format_date, format_decimal, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from lms.courses import rendering, services
+from lms.courses import importer, rendering, services
 from lms.courses.format import IMAGE_NAME_RE, SLUG_RE
 from lms.core.db import begin_read, begin_write, utcnow
+from lms.core.events import learner_progressed
 from lms.core.forms import EmptyForm
 from lms.extensions import db
 
@@ -108,9 +109,12 @@ def complete(course_slug: str, module_slug: str):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    changed = services.mark_completed(current_user, course_slug, module_slug, utcnow())
+    now = utcnow()
+    changed = services.mark_completed(current_user, course_slug, module_slug, now)
     if changed is None:
         abort(404)
+    if changed:
+        learner_progressed.send(current_app._get_current_object(), user_id=current_user.id, now=now)
     db.session.commit()
     if changed:
         flash(_("Modul ditandai selesai. Bagus!"), "success")
@@ -129,9 +133,17 @@ def asset(course_slug: str, filename: str):
         abort(404)
     extension = filename.rsplit(".", 1)[1].lower()
     folder = Path(current_app.config["LMS_COURSES_PATH"]).resolve() / course_slug
-    response = send_from_directory(
-        folder, filename, mimetype=IMAGE_MIMETYPES[extension], conditional=True, max_age=ONE_YEAR,
-    )
+    if (folder / filename).is_file():
+        response = send_from_directory(
+            folder, filename, mimetype=IMAGE_MIMETYPES[extension], conditional=True, max_age=ONE_YEAR,
+        )
+    else:
+        # Not in the curriculum folder: an image uploaded in the browser, if
+        # a package registered where those live (importer.register_image_source).
+        serve = importer.image_source(current_app)
+        response = serve(course_slug, filename) if serve is not None else None
+        if response is None:
+            abort(404)
     response.cache_control.public = False
     response.cache_control.private = True
     response.headers["X-Content-Type-Options"] = "nosniff"

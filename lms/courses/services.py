@@ -75,6 +75,8 @@ class Lesson:
     status: str
     revision_number_completed: int | None
     completed_at: datetime | None
+    has_quiz: bool = False  # the revision has a quiz (the page links to /kuis/<module slug>)
+    has_exercise: bool = False  # the revision sets a practical exercise (links to /tugas/<module slug>)
 
     @property
     def updated_since_completed(self) -> bool:
@@ -206,6 +208,8 @@ def lesson_for(user, course_slug: str, module_slug: str) -> Lesson | None:
         status=_status(progress.status if progress else None),
         revision_number_completed=progress.revision_number_completed if progress else None,
         completed_at=progress.completed_at if progress else None,
+        has_quiz=bool(revision.quiz),
+        has_exercise=bool(revision.exercise),
     )
 
 
@@ -293,3 +297,16 @@ def next_module_for(user) -> NextModule | None:
         return None
     course_slug, course_title, module_slug, module_title, status = row
     return NextModule(course_slug, course_title, module_slug, module_title, started=status == STATUS_STARTED)
+
+
+def default_path(track: str) -> list[tuple[str, str]]:
+    """The modules a new wave of this track requires by default: each course's
+    `required[track]` list (course metadata), in catalogue order."""
+    rows = db.session.execute(
+        db.select(Course.slug, Course.required, Module.slug)
+        .join(Module, Module.course_id == Course.id)
+        .where(Course.retired_at.is_(None), _active_module())
+        .order_by(Course.order, Course.slug, Module.order, Module.slug)
+    )
+    return [(course_slug, module_slug) for course_slug, required, module_slug in rows
+            if module_slug in (required or {}).get(track, [])]

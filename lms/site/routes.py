@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.auth.services import set_locale
+from lms.completion import services as completion
 from lms.courses import services as courses
+from lms.exercises import services as exercises
 from lms.core import db as dbmod
 from lms.core.access import public
 from lms.core.forms import EmptyForm
@@ -34,6 +36,8 @@ def home():
         show_staff=current_user.is_staff,
         next_module=courses.next_module_for(current_user),
         waves=waves.home_summary(current_user, dbmod.utcnow()),
+        wave_progress=completion.home_progress(current_user, dbmod.utcnow()),
+        exercise_home=exercises.home_summary(current_user),
     )
 
 
@@ -66,6 +70,10 @@ def privacy():
 NAV_ITEMS = (
     ("courses.catalogue", _l("Kursus"), "all"),
     ("waves.mine", _l("Gelombang"), "all"),
+    ("certificates.mine", _l("Sertifikat saya"), "all"),
+    ("exercises.queues", _l("Tugas"), "staff"),
+    ("authoring.index", _l("Tulis materi"), "staff"),
+    ("exercises.opd_report", _l("Laporan OPD"), "admin"),
     ("admin.users", _l("Pengguna"), "admin"),
     ("agencies.index", _l("OPD"), "admin"),
     ("admin.audit_log", _l("Log audit"), "admin"),
@@ -77,20 +85,20 @@ def _nav() -> dict:
         signed_in = current_user.is_authenticated
         role = current_user.role if signed_in else None
     except Exception:  # noqa: BLE001 - the database may be down on an error page
-        return {"signed_in": False, "links": []}
+        return {"signed_in": False, "staff": False, "links": []}
     links = []
     for endpoint, label, who in NAV_ITEMS:
         if endpoint not in current_app.view_functions:
             continue
         if who == "all" or who == role or (who == "staff" and role in ("admin", "trainer")):
             links.append({"url": url_for(endpoint), "label": label})
-    return {"signed_in": signed_in, "links": links}
+    return {"signed_in": signed_in, "staff": role in ("admin", "trainer"), "links": links}
 
 
 @bp.app_context_processor
 def _layout():
     return {
-        "lang_form": EmptyForm(),
+        "lang_form": EmptyForm(formdata=None),  # never reads the request: the 413 page renders too
         "languages": (("id", "Bahasa Indonesia"), ("en", "English")),
         "current_lang": str(get_locale() or "id"),
         "nav": _nav(),

@@ -10,6 +10,7 @@ from limits import parse as parse_limit
 from lms.auth import services as accounts
 from lms.core.access import admin_required, public, roles_required, staff_required
 from lms.core.db import begin_read, begin_write, utcnow
+from lms.core.events import learner_progressed
 from lms.core.forms import EmptyForm
 from lms.extensions import db, limiter
 from lms.waves import forms, services
@@ -164,13 +165,16 @@ def check_in():
         # a whole class shares the venue's Wi-Fi).
         if not limiter.limiter.test(_check_in_limit(), *_check_in_key()):
             abort(429)
+        now = utcnow()
         try:
-            result = services.check_in(current_user, form.code.data, utcnow())
+            result = services.check_in(current_user, form.code.data, now)
         except services.WaveError as error:
             db.session.rollback()
             limiter.limiter.hit(_check_in_limit(), *_check_in_key())
             form.code.errors = list(form.code.errors) + [error.message]
         else:
+            if not result.already:
+                learner_progressed.send(current_app._get_current_object(), user_id=current_user.id, now=now)
             db.session.commit()
             if result.already:
                 flash(_("Kehadiran Anda di %(session)s sudah tercatat sebelumnya.", session=result.session.title), "info")
@@ -281,7 +285,10 @@ def roster(wave_id: int, session_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         ticked = [int(v) for v in request.form.getlist("present") if v.isdigit()]
-        added, removed = services.set_roster(session, ticked, current_user, utcnow())
+        now = utcnow()
+        added, removed = services.set_roster(session, ticked, current_user, now)
+        for user_id in ticked if added else ():
+            learner_progressed.send(current_app._get_current_object(), user_id=user_id, now=now)
         db.session.commit()
         flash(_("Presensi tersimpan: %(a)d ditambah, %(r)d dihapus.", a=added, r=removed), "success")
         return redirect(url_for("waves.roster", wave_id=wave.id, session_id=session.id))
@@ -365,7 +372,8 @@ def edit(wave_id: int | None = None):
             else:
                 path = services.parse_learning_path(form.path_text.data)
             saved = services.save_wave(wave, values, current_user, utcnow())
-            services.set_learning_path(saved, path)
+            if path or wave is not None:  # a new wave without a choice keeps its track's default path
+                services.set_learning_path(saved, path)
         except services.WaveError as error:
             db.session.rollback()
             _field_error(form, error, {"path": "path_modules" if modules else "path_text"})

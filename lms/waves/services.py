@@ -33,6 +33,8 @@ from lms.audit import services as audit
 from lms.auth import passwords
 from lms.auth import services as accounts
 from lms.auth.models import KECAMATAN, Role, User
+from lms.courses import services as courses
+from lms.courses.models import Course, Module
 from lms.extensions import db
 from lms.waves.models import (
     ACTIVE_STATUSES,
@@ -178,6 +180,9 @@ def save_wave(wave: Wave | None, data: WaveData, actor: User | None, now: dateti
     db.session.flush()
     if action == "wave.updated":
         promote_waiting(wave, now)
+    else:
+        # A new wave starts with its track's default path from the course metadata.
+        set_learning_path(wave, courses.default_path(wave.track))
     audit.record(actor, action, "wave", wave.id, now, code=wave.code)
     return wave
 
@@ -557,17 +562,7 @@ class ModuleChoice:
 
 
 def available_modules() -> list[ModuleChoice]:
-    """The modules a learning path can use, in course order; [] without courses."""
-    try:
-        from lms.courses.models import Course, Module
-    except ImportError:
-        return []
-    from sqlalchemy import inspect
-
-    # Inspect through this session's own connection: a second connection
-    # would queue behind the request's write lock on SQLite.
-    if not inspect(db.session.connection()).has_table(Module.__tablename__):
-        return []
+    """The modules a learning path can use, in course order."""
     rows = db.session.execute(
         db.select(Course.slug, Course.title, Module.slug, Module.title)
         .join(Module, Module.course_id == Course.id)
@@ -813,20 +808,26 @@ class AttendanceSummary:
         return None if self.held == 0 else round(100 * self.attended / self.held, 1)
 
 
-def attendance_summary(wave: Wave, now: datetime) -> dict[int, AttendanceSummary]:
-    """Per enrolled trainee: sessions attended out of sessions held so far."""
+def attendance_summary(wave: Wave, now: datetime, users: Sequence[User] | None = None) -> dict[int, AttendanceSummary]:
+    """Per enrolled trainee: sessions attended out of sessions held so far.
+
+    `users`: the enrolled trainees the caller already holds (then only they are
+    counted, and the roster is not loaded again)."""
+    people = enrolled_users(wave) if users is None else list(users)
     held_ids = list(
         db.session.scalars(db.select(ClassSession.id).where(ClassSession.wave_id == wave.id, ClassSession.starts_at <= now))
     )
     attended: dict[int, int] = {}
-    if held_ids:
-        rows = db.session.execute(
+    if held_ids and people:
+        stmt = (
             db.select(Attendance.user_id, func.count(Attendance.id))
             .where(Attendance.session_id.in_(held_ids))
             .group_by(Attendance.user_id)
         )
-        attended = dict(rows.all())
-    return {u.id: AttendanceSummary(attended.get(u.id, 0), len(held_ids)) for u in enrolled_users(wave)}
+        if users is not None:
+            stmt = stmt.where(Attendance.user_id.in_([u.id for u in people]))
+        attended = dict(db.session.execute(stmt).all())
+    return {u.id: AttendanceSummary(attended.get(u.id, 0), len(held_ids)) for u in people}
 
 
 def meets_attendance(wave: Wave, user: User, now: datetime) -> bool:

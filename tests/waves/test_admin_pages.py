@@ -132,7 +132,8 @@ def test_demo_has_running_waves_and_is_idempotent(app):
         assert len(sessions) == 1
         assert services.local_today(sessions[0].starts_at) == services.local_today(utcnow())
         assert db.session.scalar(db.select(db.func.count(Announcement.id))) == 1
-        assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 4
+        # G01: three trainees, G02: the OPD head, G00 (a completed wave with certificates): one.
+        assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 5
         assert db.session.scalar(db.select(db.func.count(ClassSession.id))) == 1
     trainer_client = app.test_client()
     from lms.demo import DEMO_PASSWORD
