@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations translations-update clean
+.PHONY: run test setup translations translations-update clean bench bench-scale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ run: setup
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Performance (docs/performance.md): seed 10,000 trainees, serve with gunicorn, load with
+# wrk (apt-get install wrk; without it a thread client stands in) and locust, on SQLite
+# then on a scratch PostgreSQL database; writes the table into docs/performance.md.
+bench: setup $(VENV)/.installed-dev
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The same costs at 10,000 and 100,000 trainees (takes ~20 minutes: seeding 100,000).
+bench-scale: setup $(VENV)/.installed-dev
+	$(BIN)/python -m bench.run --scale $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
