@@ -231,7 +231,7 @@ def position_in_course(course_slug: str, module_slug: str) -> Position | None:
     return Position(number=index + 1, total=len(rows), previous=previous, next=following)
 
 
-def _insert_progress_if_missing(user_id: int, course_slug: str, module_slug: str, now: datetime) -> None:
+def ensure_progress(user_id: int, course_slug: str, module_slug: str, now: datetime) -> None:
     """INSERT … ON CONFLICT DO NOTHING: two taps at once cannot collide."""
     values = dict(user_id=user_id, module_slug=module_slug, course_slug=course_slug,
                   status=STATUS_STARTED, first_opened_at=now)
@@ -252,7 +252,7 @@ def _insert_progress_if_missing(user_id: int, course_slug: str, module_slug: str
 
 def mark_started(user, course_slug: str, module_slug: str, now: datetime) -> None:
     """Record that the trainee opened a lesson (nothing changes if they had)."""
-    _insert_progress_if_missing(user.id, course_slug, module_slug, now)
+    ensure_progress(user.id, course_slug, module_slug, now)
 
 
 def mark_completed(user, course_slug: str, module_slug: str, now: datetime) -> bool | None:
@@ -270,7 +270,7 @@ def mark_completed(user, course_slug: str, module_slug: str, now: datetime) -> b
     )
     if number is None:
         return None
-    _insert_progress_if_missing(user.id, course_slug, module_slug, now)
+    ensure_progress(user.id, course_slug, module_slug, now)
     result = db.session.execute(
         db.update(Progress)
         .where(Progress.user_id == user.id, Progress.module_slug == module_slug,

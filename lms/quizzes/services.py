@@ -45,10 +45,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.auth.models import Role, User
-from lms.courses.models import STATUS_STARTED, Course, Module, ModuleRevision, Progress
+from lms.courses import services as courses
+from lms.courses.models import Course, Module, ModuleRevision, Progress
 from lms.extensions import db
 from lms.quizzes.block import parse_quiz_block
 from lms.quizzes.grading import GradeResult, grade, grade_attempt, public_view
@@ -257,25 +257,6 @@ def overdue_attempt_id(user, module_slug: str, now: datetime) -> int | None:
 # ------------------------------------------------------------------ progress
 
 
-def _ensure_progress(user_id: int, course_slug: str, module_slug: str, now: datetime) -> None:
-    """INSERT … ON CONFLICT DO NOTHING: a Progress row for the lock and the best score."""
-    values = dict(user_id=user_id, module_slug=module_slug, course_slug=course_slug,
-                  status=STATUS_STARTED, first_opened_at=now)
-    dialect = db.session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        db.session.execute(
-            insert(Progress).values(**values).on_conflict_do_nothing(index_elements=["user_id", "module_slug"])
-        )
-        return
-    exists = db.session.scalar(  # pragma: no cover - other databases are not supported
-        db.select(Progress.id).where(Progress.user_id == user_id, Progress.module_slug == module_slug)
-    )
-    if exists is None:  # pragma: no cover
-        db.session.add(Progress(**values))
-        db.session.flush()
-
-
 def _lock_progress(user_id: int, module_slug: str) -> None:
     """Serialise attempt starts of one trainee at one module (FOR UPDATE; a no-op on SQLite,
     whose write transactions already queue)."""
@@ -288,7 +269,7 @@ def _lock_progress(user_id: int, module_slug: str) -> None:
 def _record_grade(user_id: int, course_slug: str, module_slug: str, percent: float, passed: bool,
                   now: datetime) -> None:
     """Keep the best percent and the first time the quiz was passed, in one UPDATE."""
-    _ensure_progress(user_id, course_slug, module_slug, now)
+    courses.ensure_progress(user_id, course_slug, module_slug, now)
     values: dict[str, Any] = {
         "best_score": case(
             (and_(Progress.best_score.is_not(None), Progress.best_score >= percent), Progress.best_score),
@@ -323,7 +304,7 @@ def start_attempt(user, module_slug: str, now: datetime) -> Started | None:
     info = current_quiz(module_slug)
     if info is None or info.retired:
         return None
-    _ensure_progress(user.id, info.course_slug, module_slug, now)
+    courses.ensure_progress(user.id, info.course_slug, module_slug, now)
     _lock_progress(user.id, module_slug)
     attempts = _attempts_of(user.id, module_slug)
     for attempt in attempts:
