@@ -75,6 +75,21 @@ def nginx_binary() -> str:
     return path
 
 
+def served_per_instance(logs: list[Path], expected: int, seconds: float = 10) -> list[int]:
+    """Count quiz submissions in each instance's access log.
+
+    gunicorn writes an access line after the response has gone out, so the
+    last lines can land a moment after the client has its answer: wait for
+    them (bounded) instead of reading the logs once.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        served = [len(re.findall(r'"POST /kuis/percobaan/\d+ ', log.read_text(errors="replace"))) for log in logs]
+        if sum(served) >= expected or time.monotonic() > deadline:
+            return served
+        time.sleep(0.1)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -261,7 +276,7 @@ def test_two_instances_behind_nginx(app, make_user, courses_dir, tmp_path):
         for thread in threads:
             thread.join(60)
         elapsed = time.perf_counter() - began
-        served = [len(re.findall(r'"POST /kuis/percobaan/\d+ ', log.read_text(errors="replace"))) for log in logs]
+        served = served_per_instance(logs, TRAINEES)
     finally:
         for process in reversed(processes):
             stop(process)
