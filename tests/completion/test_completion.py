@@ -96,6 +96,45 @@ def test_complete_when_everything_is_met_and_recorded_once(app, setup, make_sess
         assert db.session.query(WaveCompletion).count() == 1
 
 
+def test_recording_skips_the_rule_until_every_module_is_done(app, course, make_wave, enrol, make_user):
+    """Most progress events are not a trainee's last step: a one-query pre-check
+    (every module of the path completed) keeps the full rule from running."""
+    from ..perf.querycount import count_queries
+
+    waves_in = [make_wave(quizzes_required=False, exercises_required=False) for _ in range(3)]
+    trainee = make_user()
+    for wave in waves_in:
+        enrol(wave, trainee)
+    _complete(app, trainee, "kursus-uji-m1")
+    with app.app_context(), count_queries(app) as statements:
+        assert services.record_completions(db.session.get(User, trainee.id), utcnow()) == []
+    assert len(statements) <= 4  # user, recorded waves, the trainee's waves, the pre-check: not 3 × the rule
+
+    _complete(app, trainee, "kursus-uji-m2")
+    with app.app_context():
+        recorded = services.record_completions(db.session.get(User, trainee.id), utcnow())
+        assert sorted(w.id for w in recorded) == sorted(w.id for w in waves_in)
+
+
+def test_recording_ignores_path_modules_missing_from_the_catalogue(app, course, make_wave, enrol, make_user):
+    """A path may name a module that was removed: the rule skips it, so must the pre-check;
+    a wave whose path is empty completes on attendance alone."""
+    named = make_wave(quizzes_required=False, exercises_required=False)
+    empty = make_wave(quizzes_required=False, exercises_required=False)
+    trainee = make_user()
+    enrol(named, trainee)
+    enrol(empty, trainee)
+    with app.app_context():
+        waves.set_learning_path(waves.get_wave(named.id), [("kursus-uji", "kursus-uji-m1"), ("kursus-lama", "modul-dihapus")])
+        waves.set_learning_path(waves.get_wave(empty.id), [])
+        db.session.commit()
+    _complete(app, trainee, "kursus-uji-m1")
+    assert _status(app, named, trainee).status == services.COMPLETE
+    with app.app_context():
+        recorded = services.record_completions(db.session.get(User, trainee.id), utcnow())
+        assert sorted(w.id for w in recorded) == sorted([named.id, empty.id])
+
+
 def test_quizzes_not_required(app, course, make_wave, enrol, make_user):
     wave = make_wave(quizzes_required=False, exercises_required=False)
     trainee = make_user()
