@@ -12,3 +12,8 @@ from lms.exercises import services as exercises
 
 def exercise_statuses(user_ids_query, slugs: Sequence[str]) -> dict[tuple[int, str], str]:
     return exercises.statuses_for(user_ids_query, slugs)
+
+
+def exercise_label(status: str) -> str:
+    """The words for an exercise status ("belum": nothing sent yet)."""
+    return str(exercises.STATUS_LABELS.get(None if status == "belum" else status, status))

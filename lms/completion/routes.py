@@ -8,7 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from lms.auth.models import User
-from lms.completion import services
+from lms.completion import providers, services
 from lms.core.access import staff_required
 from lms.core.db import utcnow
 from lms.core.events import learner_progressed, wave_completed
@@ -22,14 +22,16 @@ _MARKS = {services.MODULE_DONE: "✓", services.MODULE_STARTED: "◐"}
 
 
 @lru_cache(maxsize=16384)
-def _cell_html(title: str, status: str, score: int | None, passed: bool, exercise: str | None) -> str:
+def _cell_html(title: str, status: str, status_label: str, score: int | None, passed: bool,
+               exercise: str | None, exercise_label: str | None) -> str:
+    """One module cell. The labels are arguments, so a cached cell never crosses locales."""
     parts = [f'<td class="module-col cell-{escape(status)}" title="{escape(title)}">',
              f'  <span aria-hidden="true">{_MARKS.get(status, "·")}</span>',
-             f'  <span class="visually-hidden">{escape(status)}</span>']
+             f'  <span class="visually-hidden">{escape(status_label)}</span>']
     if score is not None:
         parts.append(f'  <span class="score{" passed" if passed else ""}">{score}</span>')
     if exercise:
-        parts.append(f'  <span class="exercise exercise-{escape(exercise)}">{escape(exercise)}</span>')
+        parts.append(f'  <span class="exercise exercise-{escape(exercise)}">{escape(exercise_label)}</span>')
     return "\n".join(parts) + "\n</td>"
 
 
@@ -38,9 +40,11 @@ def progress_cells(row) -> Markup:
     """A grid row's module cells as HTML. The same markup came from a Jinja loop,
     which took ~0.2 s of the page for a wave of 500 × 30 (docs/performance.md);
     the few distinct cells are built once and reused."""
+    labels = {key: str(label) for key, label in services.MODULE_LABELS.items()}
     return Markup("\n".join(  # noqa: S704 - every value is escaped in _cell_html
-        _cell_html(cell.module.title, cell.status, None if cell.best_score is None else int(round(cell.best_score)),
-                   cell.quiz_passed, cell.exercise_status)
+        _cell_html(cell.module.title, cell.status, labels[cell.status],
+                   None if cell.best_score is None else int(round(cell.best_score)), cell.quiz_passed,
+                   cell.exercise_status, providers.exercise_label(cell.exercise_status) if cell.exercise_status else None)
         for cell in row.cells
     ))
 
@@ -58,12 +62,14 @@ def grid(wave_id: int):
     wave = _managed_wave(wave_id)
     status = request.args.get("status") or None
     sort = request.args.get("urut", "nama")
+    number = request.args.get("halaman", 1, type=int)
     progress = services.evaluate(wave, utcnow())
+    page = services.page_of(services.filtered(progress, status, sort), number)
     return render_template(
         "completion/grid.html",
         wave=wave,
         progress=progress,
-        rows=services.filtered(progress, status, sort),
+        page=page,
         counts=progress.counts(),
         labels=services.STATUS_LABELS,
         status=status,
@@ -79,7 +85,8 @@ def trainee(wave_id: int, user_id: int):
     row = services.trainee_progress(wave, person, utcnow())
     if row is None:
         abort(404)
-    return render_template("completion/trainee.html", wave=wave, row=row)
+    return render_template("completion/trainee.html", wave=wave, row=row, module_labels=services.MODULE_LABELS,
+                           exercise_label=providers.exercise_label)
 
 
 def _export_table(wave):

@@ -231,6 +231,45 @@ def test_grid_filters_and_sorts(app, setup, enrol, make_user):
     assert detail.status_code == 200 and "Selesai dibaca" in text_of(detail)
 
 
+def test_page_of_clamps_and_counts():
+    rows = list(range(5))
+    first = services.page_of(rows, 1, size=2)
+    assert (first.rows, first.number, first.pages, first.first, first.last, first.total) == ([0, 1], 1, 3, 1, 2, 5)
+    assert services.page_of(rows, 99, size=2).rows == [4]
+    assert services.page_of(rows, -3, size=2).number == 1
+    empty = services.page_of([], 1, size=2)
+    assert (empty.rows, empty.pages, empty.first, empty.last) == ([], 1, 0, 0)
+
+
+def test_grid_shows_a_page_of_trainees_and_keeps_the_filter(app, setup, enrol, make_user, monkeypatch):
+    wave, trainee, trainer = setup
+    for name in ("Ani Arjosari", "Budi Bareng", "Cici Cemorokandang", "Dedi Dinoyo"):
+        enrol(wave, make_user(name=name))
+    monkeypatch.setattr(services, "GRID_PAGE_SIZE", 2)
+    client, _ = login_as(app, trainer)
+    html = text_of(client.get(f"/gelombang/{wave.id}/kemajuan"))  # by name: Ani, Bu Sri | Budi, Cici | Dedi
+    assert "Ani Arjosari" in html and "Bu Sri Sukun" in html and "Budi Bareng" not in html
+    assert "Menampilkan 1–2 dari 5 peserta" in html
+    assert "<strong>5</strong> Belum mulai" in html  # the counts cover the whole wave, not the page
+    page = client.get(f"/gelombang/{wave.id}/kemajuan?halaman=3&status=belum-mulai")
+    html = text_of(page)
+    assert "Dedi Dinoyo" in html and "Cici Cemorokandang" not in html and "Menampilkan 5–5 dari 5 peserta" in html
+    assert b"status=belum-mulai" in page.data and b'rel="prev"' in page.data and b'rel="next"' not in page.data
+    assert "Menampilkan 5–5" in text_of(client.get(f"/gelombang/{wave.id}/kemajuan?halaman=99"))
+    assert "Menampilkan 1–2" in text_of(client.get(f"/gelombang/{wave.id}/kemajuan?halaman=dua"))
+
+
+def test_grid_cells_speak_the_readers_language(app, setup):
+    wave, trainee, trainer = setup
+    _complete(app, trainee, "kursus-uji-m1")
+    client, actions = login_as(app, trainer)
+    html = text_of(client.get(f"/gelombang/{wave.id}/kemajuan"))
+    assert "Selesai dibaca" in html and "Belum dibuka" in html
+    actions.post("/bahasa", data={"lang": "en"})
+    html = text_of(client.get(f"/gelombang/{wave.id}/kemajuan"))
+    assert "Selesai dibaca" not in html and "Belum dibuka" not in html
+
+
 def test_grid_permissions(app, setup, make_user):
     wave, trainee, _ = setup
     stranger = make_user(role="trainer")
