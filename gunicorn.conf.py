@@ -13,3 +13,9 @@ graceful_timeout = 20
 keepalive = 5
 accesslog = "-"
 control_socket_disable = True
+
+# A worker is replaced after about this many requests (staggered by the jitter so
+# they do not restart together): CPython keeps the high-water mark of a big page
+# or a ZIP of certificates for the life of the process (docs/performance.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -149,11 +151,16 @@ def wave_zip(wave_id: int):
     jobs = services.pdf_jobs(services.of_wave(wave, valid_only=True), _base_url())
     code = wave.code
     db.session.commit()  # end the read transaction: rendering takes a while
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # Written to a temporary file, not memory: a wave's PDFs held in a BytesIO raised
+    # a worker's resident memory for good (docs/performance.md). The PDFs' streams are
+    # compressed already, so the archive stores them as they are.
+    archive_file = tempfile.TemporaryFile()
+    with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_STORED) as archive:
         for job in jobs:
             archive.writestr(job.filename, job.render())
-    return _download(buffer.getvalue(), f"sertifikat-{code}.zip", "application/zip")
+    archive_file.seek(0)
+    return send_file(archive_file, mimetype="application/zip", as_attachment=True,
+                     download_name=f"sertifikat-{code}.zip", max_age=0)
 
 
 @bp.get("/gelombang/<int:wave_id>/sertifikat/daftar")
