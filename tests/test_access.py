@@ -15,6 +15,7 @@ PUBLIC_ENDPOINTS = {
     "site.privacy",
     "auth.login",
     "auth.register",
+    "auth.second_step",  # /masuk/kode: the code after a right password; needs the signed pending marker, rate-limited
     "waves.index",  # the open waves with seats left, for anyone deciding to join
     "certificates.verify",  # /verify/<code>: anyone holding the link or QR checks a certificate (rate-limited, noindex)
     "certificates.lookup",  # /verify?serial=…: the serial printed on paper leads to the same page (rate-limited)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import TEST_PASSWORD
+
 pytestmark = pytest.mark.browser
 
 
@@ -49,4 +51,44 @@ def test_register_login_switch_language_logout(page, live_server):
     # Nothing on the page overflows a 390 px wide phone.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+    assert errors == []
+
+
+def test_trainer_turns_on_two_step_login_on_a_phone(page, live_server, make_user, app):
+    """The QR code fits a phone and shows under the strict CSP; the key can be typed
+    instead; the next login asks for the code."""
+    from lms.auth import totp
+    from lms.core.db import utcnow
+
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    trainer = make_user(role="trainer", name="Pak Yusuf Pelatih")
+
+    page.goto(live_server.url + "/masuk")
+    page.get_by_label("Nomor HP atau email").fill(trainer.login_name)
+    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("link", name="Kata sandi").click()
+    page.get_by_role("link", name="Verifikasi dua langkah (aplikasi autentikator) »").click()
+    page.get_by_role("button", name="Aktifkan verifikasi dua langkah").click()
+
+    qr = page.locator(".qr-box svg")
+    box = qr.bounding_box()
+    assert box and 150 <= box["width"] <= 390, box
+    secret = page.locator(".secret-key code").inner_text().replace(" ", "")
+    page.get_by_label("Kode dari aplikasi autentikator").fill(totp.code_at(secret, totp.step_at(utcnow()) - 1))
+    page.get_by_role("button", name="Aktifkan").click()
+    assert page.locator("h1").inner_text() == "Simpan kode cadangan Anda"
+    assert page.locator(".recovery-codes li").count() == 8
+
+    page.get_by_role("button", name="Keluar").click()
+    page.get_by_label("Nomor HP atau email").fill(trainer.login_name)
+    page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    assert page.locator("h1").inner_text() == "Satu langkah lagi"
+    page.get_by_label("Kode verifikasi").fill(totp.code_at(secret, totp.step_at(utcnow())))
+    page.get_by_role("button", name="Masuk").click()
+    assert "Pak Yusuf Pelatih" in page.locator("h1").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert errors == []

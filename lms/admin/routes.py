@@ -52,6 +52,7 @@ def user_detail(user_id: int):
         form=EmptyForm(),
         role_labels=forms.ROLE_LABELS,
         is_self=user.id == current_user.id,
+        two_factor=accounts.two_factor_enabled(user),
     )
 
 
@@ -93,6 +94,19 @@ def reset_password(user_id: int):
     accounts.reset_password(current_user, user, otp_hash, utcnow())
     db.session.commit()
     return render_template("admin/one_time_password.html", user=user, otp=otp)
+
+
+@bp.post("/pengguna/<int:user_id>/dua-langkah/matikan")
+@admin_required
+def reset_two_factor(user_id: int):
+    """For a trainer who lost the phone and the recovery codes; audited."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = _user_or_404(user_id)
+    if accounts.disable_two_factor(current_user, user, utcnow()):
+        db.session.commit()
+        flash(_("Verifikasi dua langkah %(name)s sudah dimatikan.", name=user.name), "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
 @bp.get("/audit")

@@ -96,3 +96,34 @@ class ChangePasswordForm(FlaskForm):
         validators=[InputRequired(_l("Buat kata sandi baru."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class CodeForm(FlaskForm):
+    """The 6-digit code of an authenticator app (or, at login, a recovery code)."""
+
+    code = StringField(
+        _l("Kode dari aplikasi autentikator"),
+        description=_l("6 angka yang tampil di aplikasi, misalnya 123 456."),
+        validators=[DataRequired(_l("Ketik kode dari aplikasi autentikator.")), Length(max=32, message=_l("Kode terlalu panjang."))],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class LoginCodeForm(FlaskForm):
+    """The second step of a login: an app code or a recovery code (letters too, so no numeric keyboard)."""
+
+    code = StringField(
+        _l("Kode verifikasi"),
+        description=_l("6 angka dari aplikasi autentikator, atau salah satu kode cadangan Anda (misalnya abcde-fghjk)."),
+        validators=[DataRequired(_l("Ketik kode dari aplikasi autentikator.")), Length(max=32, message=_l("Kode terlalu panjang."))],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class DisableTwoFactorForm(FlaskForm):
+    password = PasswordField(
+        _l("Kata sandi saat ini"),
+        description=_l("Untuk memastikan ini benar Anda."),
+        validators=[InputRequired(_l("Isi kata sandi saat ini."))],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.db import utcnow
@@ -99,3 +99,22 @@ class LoginEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(String(45))
     outcome: Mapped[str] = mapped_column(String(10))  # success | failure | locked
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TotpCredential(db.Model):
+    """A staff member's authenticator app (two-step login), one per account.
+
+    Made unconfirmed when setup starts; it guards logins only once a code from
+    the app has confirmed it. `last_step` is the newest 30-second step already
+    used, so a code works once. Recovery codes are kept as SHA-256 hashes and
+    removed when used.
+    """
+
+    __tablename__ = "totp_credentials"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    last_step: Mapped[int] = mapped_column(default=0)
+    recovery_hashes: Mapped[list] = mapped_column(JSON, default=list)

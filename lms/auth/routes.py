@@ -1,22 +1,34 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+import time
+
+import segno
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
 
 from lms.agencies import services as agencies
-from lms.auth import forms, passwords, services
+from lms.auth import forms, passwords, services, totp
+from lms.auth.models import User
 from lms.core.access import public
 from lms.auth.session_loader import mark_seen
 from lms.core.db import begin_read, begin_write, utcnow
 from lms.core.i18n import SESSION_KEY as LANG_KEY
+from lms.core.forms import EmptyForm
 from lms.core.urls import safe_next
 from lms.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
 GENERIC_LOGIN_FAILURE = _l("Nomor HP/email atau kata sandi tidak cocok. Setelah 10 kali gagal, akun dikunci 15 menit.")
+CODE_FAILURE = _l("Kode tidak cocok atau sudah dipakai. Ketik kode yang sedang tampil di aplikasi. Setelah 10 kali gagal, akun dikunci 15 menit.")
+# Between a right password and the code: who, since when, where to go after. Signed
+# (Flask's session cookie), so it cannot be forged; it opens nothing by itself.
+PENDING_KEY = "second_step"
+PENDING_SECONDS = 300
+ISSUER = "Sinau Kota Malang"
 
 
 def _start_session(user, token: str) -> None:
@@ -50,9 +62,14 @@ def login():
             form.login.data, now, current_app.config["LOCKOUT_THRESHOLD"], current_app.config["LOCKOUT_WINDOW"]
         )
         ok = services.check_credentials(candidate, form.password.data)
+        second_step = ok and services.two_factor_enabled(candidate.user)
         begin_write()
-        token = services.record_login(candidate, ok, request.remote_addr, now)
+        token = services.record_login(candidate, ok, request.remote_addr, now, second_step=second_step)
         db.session.commit()
+        if second_step:
+            current_app.logger.info("login password ok, code needed user=%s ip=%s", candidate.user.id, request.remote_addr)
+            session[PENDING_KEY] = {"uid": candidate.user.id, "at": time.time(), "next": request.args.get("next")}
+            return redirect(url_for("auth.second_step"))
         if ok and token:
             current_app.logger.info("login success user=%s ip=%s", candidate.user.id, request.remote_addr)
             _start_session(candidate.user, token)
@@ -63,6 +80,43 @@ def login():
         )
         form.password.errors.append(GENERIC_LOGIN_FAILURE)
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/masuk/kode", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def second_step():
+    """The code from the authenticator app, after a right password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("site.home"))
+    pending = session.get(PENDING_KEY) or {}
+    if not pending.get("uid") or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING_KEY, None)
+        flash(_("Waktu untuk memasukkan kode sudah habis. Silakan masuk lagi."), "info")
+        return redirect(url_for("auth.login"))
+    form = forms.LoginCodeForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        begin_write()  # checking the code spends it: one transaction, the row locked
+        user = db.session.get(User, pending["uid"])
+        if user is None:
+            abort(404)
+        locked = not user.active or services.is_locked(
+            user, now, current_app.config["LOCKOUT_THRESHOLD"], current_app.config["LOCKOUT_WINDOW"])
+        used = None if locked else services.check_second_factor(user, form.code.data, now)
+        token = services.record_second_step(user, used is not None, locked, request.remote_addr, now)
+        db.session.commit()
+        if used is not None and token:
+            current_app.logger.info("login success user=%s ip=%s second_step=%s", user.id, request.remote_addr, used)
+            session.pop(PENDING_KEY, None)
+            _start_session(user, token)
+            if used == services.RECOVERY:
+                flash(_("Anda masuk dengan kode cadangan. Sisa kode cadangan: %(n)d. Atur ulang aplikasi autentikator bila HP Anda hilang.",
+                        n=services.recovery_codes_left(user)), "info")
+            return redirect(safe_next(pending.get("next")) or url_for("site.home"))
+        current_app.logger.info("login code failure user=%s ip=%s locked=%s", user.id, request.remote_addr, locked)
+        form.code.errors.append(CODE_FAILURE)
+    return render_template("auth/second_step.html", form=form)
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
@@ -136,4 +190,83 @@ def change_password():
             _start_session(user, token)
             flash(_("Kata sandi sudah diganti. Perangkat lain otomatis keluar."), "success")
             return redirect(url_for("site.home"))
-    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password)
+    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password,
+                           offers_two_factor=services.may_use_two_factor(current_user))
+
+
+# --- two-step login: staff set up an authenticator app -------------------------
+
+
+def _staff_only() -> User:
+    user = current_user._get_current_object()
+    if not services.may_use_two_factor(user):
+        abort(404)
+    return user
+
+
+@bp.get("/akun/keamanan")
+def security():
+    user = _staff_only()
+    credential = services.two_factor_of(user)
+    return render_template(
+        "auth/security.html", credential=credential, start_form=EmptyForm(), disable_form=forms.DisableTwoFactorForm(),
+        recovery_left=len(credential.recovery_hashes) if credential else 0,
+    )
+
+
+@bp.post("/akun/keamanan/aktifkan")
+def start_two_factor():
+    user = _staff_only()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.start_two_factor(user, utcnow())
+    except services.AccountError as error:
+        db.session.rollback()
+        flash(str(error.message), "info")
+        return redirect(url_for("auth.security"))
+    db.session.commit()
+    return redirect(url_for("auth.setup_two_factor"))
+
+
+@bp.route("/akun/keamanan/atur", methods=["GET", "POST"])
+def setup_two_factor():
+    user = _staff_only()
+    credential = services.pending_two_factor(user)
+    if credential is None:
+        return redirect(url_for("auth.security"))
+    form = forms.CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.confirm_two_factor(user, form.code.data, utcnow())
+        except services.AccountError as error:
+            db.session.rollback()
+            form.code.errors.append(error.message)
+        else:
+            db.session.commit()
+            # Shown once, in this response only (logged-in pages are never cached).
+            return render_template("auth/recovery_codes.html", codes=codes)
+    uri = totp.provisioning_uri(credential.secret, user.login, ISSUER)
+    # segno writes the SVG itself from the URI: no user text in it.
+    qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, border=2, title=_("Kode QR untuk aplikasi autentikator")))  # noqa: S704
+    return render_template("auth/two_factor_setup.html", form=form, qr=qr, secret=totp.grouped(credential.secret))
+
+
+@bp.post("/akun/keamanan/matikan")
+def disable_two_factor():
+    user = _staff_only()
+    form = forms.DisableTwoFactorForm()
+    if form.validate_on_submit():
+        begin_read()
+        if passwords.verify(user.password_hash, form.password.data):
+            begin_write()
+            services.disable_two_factor(user, user, utcnow())
+            db.session.commit()
+            flash(_("Verifikasi dua langkah sudah dimatikan. Masuk kini cukup dengan kata sandi."), "success")
+            return redirect(url_for("auth.security"))
+        form.password.errors.append(_("Kata sandi saat ini salah."))
+    credential = services.two_factor_of(user)
+    return render_template(
+        "auth/security.html", credential=credential, start_form=EmptyForm(), disable_form=form,
+        recovery_left=len(credential.recovery_hashes) if credential else 0,
+    ), 400
