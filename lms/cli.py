@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from lms.agencies import services as agencies
 from lms.auth import services as accounts
 from lms.auth.models import Role
+from lms.core.backup import BackupError, backup_database
 from lms.core.db import utcnow
 from lms.extensions import db
 
@@ -248,3 +249,14 @@ def lint_courses(path):
                f"{len(curriculum.problems)} errors, {len(warnings)} warnings")
     if curriculum.problems:
         raise SystemExit(1)
+
+
+@lms_cli.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup(target: Path):
+    """Write a consistent backup while Sinau runs: SQLite's online backup API, or pg_dump -Fc."""
+    try:
+        result = backup_database(db.engine, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backup ({result.kind}): {result.path} ({result.size:,} bytes)")
