@@ -19,7 +19,7 @@ What it builds (10,000 trainees; every number scales with --trainees):
 
 Everything that has a bench subject goes through the real services: the model
 wave G0001 (everyone completes everything), the most recent wave and the 500
-enrolments of KOTA-500 use waves.apply, waves.set_roster,
+enrolments of KOTA-500 use waves.apply, attendance.set_roster,
 courses.mark_started / mark_completed and quizzes.start_attempt /
 submit_attempt. The other waves would take minutes that way (SQLAlchemy
 spends ~1.8 ms building each mark_completed), so their rows are written with
@@ -204,6 +204,7 @@ def seed(app, trainees: int, *, rng_seed: int = 2026, all_certificates: bool = F
     from lms.extensions import db
     from lms.quizzes import services as quizzes
     from lms.quizzes.models import OPEN, QuizAttempt
+    from lms.waves import announcements, attendance
     from lms.waves import services as waves
     from lms.waves.models import ENROLLED, Attendance, ClassSession, Enrolment, Wave
 
@@ -336,14 +337,14 @@ def seed(app, trainees: int, *, rng_seed: int = 2026, all_certificates: bool = F
             for s in range(SESSIONS_PER_WAVE):
                 day = plan.starts_on + timedelta(days=round(s * span / SESSIONS_PER_WAVE))
                 starts_at = _local_start(day)
-                session = waves.save_session(wave, None, f"Pertemuan {s + 1}", starts_at,
-                                             starts_at + timedelta(hours=3), admin, now)
+                session = attendance.save_session(wave, None, f"Pertemuan {s + 1}", starts_at,
+                                                  starts_at + timedelta(hours=3), admin, now)
                 if starts_at <= now:
                     plan.session_ids.append((session.id, starts_at))
             for a in range(2):
-                waves.post_announcement(wave, admin, f"Info gelombang {a + 1}",
-                                        "Jangan lupa membawa HP yang sudah terisi daya.\nSampai jumpa di kelas!",
-                                        min(now, _local_start(plan.starts_on + timedelta(days=a * 3))))
+                announcements.post_announcement(wave, admin, f"Info gelombang {a + 1}",
+                                                "Jangan lupa membawa HP yang sudah terisi daya.\nSampai jumpa di kelas!",
+                                                min(now, _local_start(plan.starts_on + timedelta(days=a * 3))))
             db.session.commit()
         db.session.expunge_all()
 
@@ -365,8 +366,8 @@ def seed(app, trainees: int, *, rng_seed: int = 2026, all_certificates: bool = F
             for session_id, starts_at in plan.session_ids:
                 present = [uid for uid in plan.trainees if rng.random() < diligence[uid]]
                 if plan.via_services:
-                    waves.set_roster(db.session.get(ClassSession, session_id), present, trainer,
-                                     starts_at + timedelta(hours=3))
+                    attendance.set_roster(db.session.get(ClassSession, session_id), present, trainer,
+                                          starts_at + timedelta(hours=3))
                 else:
                     for uid in present:
                         bulk.add(Attendance, dict(session_id=session_id, user_id=uid, method="roster",

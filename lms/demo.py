@@ -53,6 +53,7 @@ def _demo_waves(now: datetime) -> None:
     """A running public wave (G01) with a session today and an OPD wave (G02). Idempotent."""
     from datetime import timedelta
 
+    from lms.waves import announcements, attendance
     from lms.waves import services as waves
 
     admin = accounts.find_by_login("admin@sinau.demo")
@@ -85,15 +86,15 @@ def _demo_waves(now: datetime) -> None:
             waves.apply(wave, accounts.find_by_login(login), now, source="admin", check_window=False)
         if code != "G01":
             continue
-        if not any(waves.utc_to_local(s.starts_at).date() == today for s in waves.sessions_of(wave)):
+        if not any(waves.utc_to_local(s.starts_at).date() == today for s in attendance.sessions_of(wave)):
             local_now = waves.utc_to_local(now).replace(minute=0, second=0, microsecond=0)
             start = max(local_now - timedelta(hours=1), local_now.replace(hour=0))
-            waves.save_session(
+            attendance.save_session(
                 wave, None, "Pertemuan 1 — Kenalan dengan Sinau dan literasi digital",
                 waves.local_to_utc(start), waves.local_to_utc(start + timedelta(hours=4)), trainer, now,
             )
-        if not waves.announcements_of(wave, limit=1):
-            waves.post_announcement(
+        if not announcements.announcements_of(wave, limit=1):
+            announcements.post_announcement(
                 wave, trainer, "Selamat datang di Gelombang 1",
                 "Pertemuan pertama hari ini di Ruang Sidang Balai Kota Malang.\n"
                 "Bawa HP yang baterainya penuh. Kode presensi tampil di layar depan kelas.",

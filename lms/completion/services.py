@@ -25,6 +25,7 @@ from lms.auth.models import User
 from lms.completion.models import WaveCompletion
 from lms.courses.models import STATUS_COMPLETED, Course, Module, ModuleRevision, Progress
 from lms.extensions import db
+from lms.waves import attendance as wave_attendance
 from lms.waves import services as waves
 from lms.waves.models import ENROLLED, Enrolment, LearningPathItem, Wave
 
@@ -238,7 +239,7 @@ def evaluate(wave: Wave, now: datetime, user: User | None = None) -> WaveProgres
     exercises = _exercise_statuses(user_ids, slugs) if wave.exercises_required and any(m.has_exercise for m in path) else {}
     # The users are known: attendance and completions of just them (one trainee's
     # request must not load a wave of 500).
-    attendance = waves.attendance_summary(wave, now, users=users)
+    attendance = wave_attendance.attendance_summary(wave, now, users=users)
     completions = _completions(wave, user)
     ended = waves.local_today(now) > wave.ends_on
     result = WaveProgress(wave=wave, path=path)

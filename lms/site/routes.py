@@ -15,7 +15,7 @@ from lms.core.forms import EmptyForm
 from lms.core.i18n import remember_locale
 from lms.core.urls import safe_next
 from lms.extensions import db
-from lms.waves import services as waves
+from lms.waves import overview as wave_overview
 
 bp = Blueprint("site", __name__)
 
@@ -35,7 +35,7 @@ def home():
         show_admin=current_user.is_admin,
         show_staff=current_user.is_staff,
         next_module=courses.next_module_for(current_user),
-        waves=waves.home_summary(current_user, dbmod.utcnow()),
+        waves=wave_overview.home_summary(current_user, dbmod.utcnow()),
         wave_progress=completion.home_progress(current_user, dbmod.utcnow()),
         exercise_home=exercises.home_summary(current_user),
     )

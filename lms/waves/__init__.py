@@ -2,5 +2,7 @@
 in-person sessions, attendance and announcements.
 
 Other domains read a wave through `lms.waves.services` (learning path,
-enrolments, attendance); nothing here imports certificates or reports.
+enrolments) and `lms.waves.attendance`; nothing here imports certificates or
+reports. `services` is the base of the package: `attendance`, `announcements`,
+`importing` and `overview` import it, never the other way round.
 """

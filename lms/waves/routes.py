@@ -13,7 +13,7 @@ from lms.core.db import begin_read, begin_write, utcnow
 from lms.core.events import learner_progressed
 from lms.core.forms import EmptyForm
 from lms.extensions import db, limiter
-from lms.waves import forms, services
+from lms.waves import announcements, attendance, forms, importing, overview, services
 from lms.waves.models import ENROLLED, REMOVED, WAITLISTED, WITHDRAWN
 
 bp = Blueprint("waves", __name__)
@@ -44,7 +44,7 @@ def _enrolment_in(wave, enrolment_id: int):
 
 
 def _session_or_404(wave, session_id: int):
-    return services.get_session(wave, session_id) or abort(404)
+    return attendance.get_session(wave, session_id) or abort(404)
 
 
 def _field_error(form, error: services.WaveError, aliases: dict | None = None) -> None:
@@ -127,7 +127,7 @@ def mine():
         )
     return render_template(
         "waves/mine.html",
-        items=services.my_waves(current_user),
+        items=overview.my_waves(current_user),
         notices=services.promotion_notices(current_user),
         status_labels=forms.STATUS_LABELS,
         track_labels=forms.TRACK_LABELS,
@@ -167,7 +167,7 @@ def check_in():
             abort(429)
         now = utcnow()
         try:
-            result = services.check_in(current_user, form.code.data, now)
+            result = attendance.check_in(current_user, form.code.data, now)
         except services.WaveError as error:
             db.session.rollback()
             limiter.limiter.hit(_check_in_limit(), *_check_in_key())
@@ -192,7 +192,7 @@ def check_in():
 def detail(wave_id: int):
     wave = _managed_wave(wave_id)
     rows = services.roster(wave)
-    sessions = services.sessions_of(wave)
+    sessions = attendance.sessions_of(wave)
     return render_template(
         "waves/detail.html",
         wave=wave,
@@ -200,8 +200,8 @@ def detail(wave_id: int):
         waiting=services.waitlist(wave),
         gone=[e for e in rows if e.status in (WITHDRAWN, REMOVED)],
         sessions=sessions,
-        attendance=services.attendance_counts(sessions),
-        announcements=services.announcements_of(wave),
+        attendance=attendance.attendance_counts(sessions),
+        announcements=announcements.announcements_of(wave),
         path=services.learning_path(wave),
         announcement_form=forms.AnnouncementForm(),
         form=EmptyForm(),
@@ -219,7 +219,7 @@ def announce(wave_id: int):
     wave = _managed_wave(wave_id)
     form = forms.AnnouncementForm()
     if form.validate_on_submit():
-        services.post_announcement(wave, current_user, form.title.data, form.body.data, utcnow())
+        announcements.post_announcement(wave, current_user, form.title.data, form.body.data, utcnow())
         db.session.commit()
         flash(_("Pengumuman terkirim ke peserta gelombang ini."), "success")
     else:
@@ -233,8 +233,8 @@ def announce(wave_id: int):
 @staff_required
 def delete_announcement(wave_id: int, announcement_id: int):
     wave = _managed_wave(wave_id)
-    announcement = services.get_announcement(wave, announcement_id) or abort(404)
-    services.delete_announcement(announcement, current_user, utcnow())
+    announcement = announcements.get_announcement(wave, announcement_id) or abort(404)
+    announcements.delete_announcement(announcement, current_user, utcnow())
     db.session.commit()
     flash(_("Pengumuman dihapus."), "success")
     return redirect(url_for("waves.detail", wave_id=wave.id, _anchor="pengumuman"))
@@ -255,7 +255,7 @@ def edit_session(wave_id: int, session_id: int | None = None):
         starts = services.local_to_utc(datetime.combine(form.day.data, form.start_time.data))
         ends = services.local_to_utc(datetime.combine(form.day.data, form.end_time.data))
         try:
-            services.save_session(wave, session, form.title.data, starts, ends, current_user, utcnow())
+            attendance.save_session(wave, session, form.title.data, starts, ends, current_user, utcnow())
         except services.WaveError as error:
             db.session.rollback()
             _field_error(form, error)
@@ -271,7 +271,7 @@ def edit_session(wave_id: int, session_id: int | None = None):
 def delete_session(wave_id: int, session_id: int):
     wave = _managed_wave(wave_id)
     session = _session_or_404(wave, session_id)
-    services.delete_session(session, current_user, utcnow())
+    attendance.delete_session(session, current_user, utcnow())
     db.session.commit()
     flash(_("Sesi dihapus."), "success")
     return redirect(url_for("waves.detail", wave_id=wave.id, _anchor="sesi"))
@@ -286,13 +286,13 @@ def roster(wave_id: int, session_id: int):
     if form.validate_on_submit():
         ticked = [int(v) for v in request.form.getlist("present") if v.isdigit()]
         now = utcnow()
-        added, removed = services.set_roster(session, ticked, current_user, now)
+        added, removed = attendance.set_roster(session, ticked, current_user, now)
         for user_id in ticked if added else ():
             learner_progressed.send(current_app._get_current_object(), user_id=user_id, now=now)
         db.session.commit()
         flash(_("Presensi tersimpan: %(a)d ditambah, %(r)d dihapus.", a=added, r=removed), "success")
         return redirect(url_for("waves.roster", wave_id=wave.id, session_id=session.id))
-    lines = services.session_roster(session)
+    lines = attendance.session_roster(session)
     return render_template(
         "waves/roster.html", wave=wave, session=session, lines=lines, present=sum(line.present for line in lines), form=form
     )
@@ -316,14 +316,14 @@ def code(wave_id: int, session_id: int):
 
 def _code_state(session) -> dict:
     now = utcnow()
-    is_open = services.in_check_in_window(session, now)
-    code = services.current_code(session, now) if is_open else ""
+    is_open = attendance.in_check_in_window(session, now)
+    code = attendance.current_code(session, now) if is_open else ""
     return {
         "open": is_open,
         "code": code,
         "display": f"{code[:3]} {code[3:]}" if code else "— — —",
-        "seconds_left": services.seconds_to_next_code(now),
-        "count": services.attendance_count(session),
+        "seconds_left": attendance.seconds_to_next_code(now),
+        "count": attendance.attendance_count(session),
         "enrolled": len(services.enrolled_users(session.wave)),
     }
 
@@ -452,7 +452,7 @@ def import_upload(wave_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            pending = services.preview_import(wave, current_user, upload.filename, upload.read(), utcnow())
+            pending = importing.preview_import(wave, current_user, upload.filename, upload.read(), utcnow())
         except services.WaveError as error:
             db.session.rollback()
             form.file.errors = list(form.file.errors) + [error.message]
@@ -466,12 +466,12 @@ def import_upload(wave_id: int):
 @admin_required
 def import_preview(wave_id: int, import_id: int):
     wave = _wave_or_404(wave_id)
-    pending = services.get_import(wave, import_id, current_user) or abort(404)
+    pending = importing.get_import(wave, import_id, current_user) or abort(404)
     if pending.confirmed_at is not None:
         flash(_("Impor ini sudah dikonfirmasi."), "info")
         return redirect(url_for("waves.detail", wave_id=wave.id))
     return render_template(
-        "waves/import_preview.html", wave=wave, pending=pending, preview=services.describe_import(pending), form=EmptyForm()
+        "waves/import_preview.html", wave=wave, pending=pending, preview=importing.describe_import(pending), form=EmptyForm()
     )
 
 
@@ -480,12 +480,12 @@ def import_preview(wave_id: int, import_id: int):
 def import_confirm(wave_id: int, import_id: int):
     begin_read()  # find who needs an account, hash their passwords, then write
     wave = _wave_or_404(wave_id)
-    pending = services.get_import(wave, import_id, current_user) or abort(404)
+    pending = importing.get_import(wave, import_id, current_user) or abort(404)
     if pending.confirmed_at is None:
-        plain = {line: accounts.generate_one_time_password() for line in services.lines_needing_accounts(pending)}
-        hashes = services.hash_passwords(plain)
+        plain = {line: accounts.generate_one_time_password() for line in importing.lines_needing_accounts(pending)}
+        hashes = importing.hash_passwords(plain)
         begin_write()
-        sheet = services.confirm_import(pending, current_user, {k: (plain[k], hashes[k]) for k in plain}, utcnow())
+        sheet = importing.confirm_import(pending, current_user, {k: (plain[k], hashes[k]) for k in plain}, utcnow())
         if sheet is not None:
             db.session.commit()
             return render_template(

@@ -13,6 +13,7 @@ from lms.core.db import utcnow
 from lms.courses import services as courses
 from lms.courses.models import Progress
 from lms.extensions import db
+from lms.waves import attendance
 from lms.waves import services as waves
 
 from ..waves.conftest import login_as, text_of
@@ -81,11 +82,10 @@ def test_complete_when_everything_is_met_and_recorded_once(app, setup, make_sess
     _complete(app, trainee, "kursus-uji-m1", quiz=True)
     _complete(app, trainee, "kursus-uji-m2")
     with app.app_context():
-        session = db.session.get(waves.ClassSession, session_id) if hasattr(waves, "ClassSession") else None
         from lms.waves.models import ClassSession
 
         session = db.session.get(ClassSession, session_id)
-        waves.set_roster(session, [trainee.id], db.session.get(User, trainee.id), utcnow())
+        attendance.set_roster(session, [trainee.id], db.session.get(User, trainee.id), utcnow())
         db.session.commit()
     assert _status(app, wave, trainee).status == services.COMPLETE
     with app.app_context():

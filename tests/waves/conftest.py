@@ -76,14 +76,14 @@ def enrol(app):
 @pytest.fixture
 def make_session(app):
     """make_session(wave_ref, starts_at, ends_at, secret=None) → session id (times naive UTC)."""
-    from lms.waves import services
+    from lms.waves import attendance, services
 
     def build(wave_ref, starts_at: datetime | None = None, ends_at: datetime | None = None, secret: str | None = None) -> int:
         now = utcnow()
         starts_at = starts_at or now - timedelta(minutes=30)
         ends_at = ends_at or starts_at + timedelta(hours=2)
         with app.app_context():
-            session = services.save_session(services.get_wave(wave_ref.id), None, "Pertemuan Uji", starts_at, ends_at, None, now)
+            session = attendance.save_session(services.get_wave(wave_ref.id), None, "Pertemuan Uji", starts_at, ends_at, None, now)
             if secret:
                 session.secret = secret
             db.session.commit()

@@ -8,7 +8,7 @@ from lms.audit.models import AuditEvent
 from lms.core.db import utcnow
 from lms.auth.models import User
 from lms.extensions import db
-from lms.waves import services
+from lms.waves import attendance, services
 from lms.waves.models import Announcement, ClassSession, Enrolment, LearningPathItem, Wave
 
 from .conftest import login_as, text_of
@@ -128,7 +128,7 @@ def test_demo_has_running_waves_and_is_idempotent(app):
         assert len(services.enrolled_users(g01)) == 3
         head = db.session.scalar(db.select(User).where(User.is_opd_head))
         assert [u.id for u in services.enrolled_users(g02)] == [head.id]
-        sessions = services.sessions_of(g01)
+        sessions = attendance.sessions_of(g01)
         assert len(sessions) == 1
         assert services.local_today(sessions[0].starts_at) == services.local_today(utcnow())
         assert db.session.scalar(db.select(db.func.count(Announcement.id))) == 1

@@ -34,12 +34,12 @@ def test_announcements_only_for_that_waves_trainees(app, make_wave, make_user, e
         assert "Jadwal besok" not in text_of(client.get("/beranda"))
 
     from lms.auth.models import User
-    from lms.waves import services
+    from lms.waves import announcements
 
     with app.app_context():
-        titles = [a.title for a in services.announcements_for(db.session.get(User, member.id), utcnow())]
+        titles = [a.title for a in announcements.announcements_for(db.session.get(User, member.id), utcnow())]
         assert titles == ["Jadwal besok"]
-        assert services.announcements_for(db.session.get(User, outsider.id), utcnow()) == []
+        assert announcements.announcements_for(db.session.get(User, outsider.id), utcnow()) == []
 
 
 def test_empty_announcement_is_refused(app, make_wave, make_user):

@@ -8,7 +8,7 @@ import pytest
 from lms.auth.models import User
 from lms.core.db import utcnow
 from lms.extensions import db
-from lms.waves import services
+from lms.waves import attendance, services
 from lms.waves.models import Attendance, ClassSession
 
 from .conftest import login_as, text_of
@@ -24,16 +24,16 @@ def test_code_is_valid_this_minute_and_the_previous_one_only(app, make_wave, mak
     with app.app_context():
         session = db.session.get(ClassSession, session_id)
         now = START + timedelta(minutes=40, seconds=5)
-        code = services.current_code(session, now)
+        code = attendance.current_code(session, now)
         assert len(code) == 6 and code.isdigit()
-        assert services.verify_code(session, code, now)
-        assert services.verify_code(session, f"{code[:3]} {code[3:]}", now + timedelta(seconds=30))
-        assert services.verify_code(session, code, now + timedelta(minutes=1))  # previous minute
-        assert not services.verify_code(session, code, now + timedelta(minutes=2))
-        assert not services.verify_code(session, code, now - timedelta(minutes=1))  # a future code
-        assert not services.verify_code(session, "000000" if code != "000000" else "111111", now)
+        assert attendance.verify_code(session, code, now)
+        assert attendance.verify_code(session, f"{code[:3]} {code[3:]}", now + timedelta(seconds=30))
+        assert attendance.verify_code(session, code, now + timedelta(minutes=1))  # previous minute
+        assert not attendance.verify_code(session, code, now + timedelta(minutes=2))
+        assert not attendance.verify_code(session, code, now - timedelta(minutes=1))  # a future code
+        assert not attendance.verify_code(session, "000000" if code != "000000" else "111111", now)
         # Each minute has its own code, from the session's own secret.
-        assert services.current_code(session, now + timedelta(minutes=1)) != code
+        assert attendance.current_code(session, now + timedelta(minutes=1)) != code
 
 
 def test_code_works_only_around_the_session(app, make_wave, make_session):
@@ -47,7 +47,7 @@ def test_code_works_only_around_the_session(app, make_wave, make_session):
             (END + timedelta(minutes=14), True),
             (END + timedelta(minutes=16), False),
         ):
-            assert services.verify_code(session, services.current_code(session, moment), moment) is ok, moment
+            assert attendance.verify_code(session, attendance.current_code(session, moment), moment) is ok, moment
 
 
 def test_check_in_service(app, make_wave, make_user, make_session, enrol):
@@ -60,21 +60,21 @@ def test_check_in_service(app, make_wave, make_user, make_session, enrol):
     now = START + timedelta(minutes=5)
     with app.app_context():
         session = db.session.get(ClassSession, mine)
-        code = services.current_code(session, now)
+        code = attendance.current_code(session, now)
         me = db.session.get(User, trainee.id)
-        first = services.check_in(me, code, now)
+        first = attendance.check_in(me, code, now)
         assert first.session.id == mine and not first.already and first.attendance.method == "code"
-        second = services.check_in(me, services.current_code(session, now + timedelta(minutes=3)), now + timedelta(minutes=3))
+        second = attendance.check_in(me, attendance.current_code(session, now + timedelta(minutes=3)), now + timedelta(minutes=3))
         assert second.already and second.attendance.id == first.attendance.id
         db.session.commit()
         # A trainee of another wave cannot use this wave's code…
         with pytest.raises(services.WaveError):
-            services.check_in(db.session.get(User, outsider.id), code, now)
+            attendance.check_in(db.session.get(User, outsider.id), code, now)
         # …nor can someone who holds no seat at all, nor anyone after two minutes.
         with pytest.raises(services.WaveError):
-            services.check_in(db.session.get(User, waiting.id), code, now)
+            attendance.check_in(db.session.get(User, waiting.id), code, now)
         with pytest.raises(services.WaveError):
-            services.check_in(db.session.get(User, outsider.id), services.current_code(db.session.get(ClassSession, theirs), now), now + timedelta(minutes=2))
+            attendance.check_in(db.session.get(User, outsider.id), attendance.current_code(db.session.get(ClassSession, theirs), now), now + timedelta(minutes=2))
         db.session.rollback()
         assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 1
 
@@ -118,7 +118,7 @@ def test_wrong_codes_are_rate_limited_per_person(app, make_wave, make_user, make
     assert actions.post("/presensi", {"code": "000001"}).status_code == 429
     # The person next to them, on the same Wi-Fi, is not blocked.
     with app.app_context():
-        code = services.current_code(db.session.get(ClassSession, session_id), utcnow())
+        code = attendance.current_code(db.session.get(ClassSession, session_id), utcnow())
     _c2, other = login_as(app, neighbour)
     assert other.post("/presensi", {"code": code}).status_code == 302
 
@@ -143,7 +143,7 @@ def test_roster_ticking(app, make_wave, make_user, make_session, enrol):
     assert "1 dari 2 peserta hadir" in text_of(response)
     with app.app_context():
         assert list(db.session.scalars(db.select(Attendance.user_id))) == [a.id]
-        summary = services.attendance_summary(services.get_wave(wave.id), utcnow())
+        summary = attendance.attendance_summary(services.get_wave(wave.id), utcnow())
     assert summary[a.id].percent == 100.0 and summary[b.id].percent == 0.0
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from lms.core.db import utcnow
 from lms.extensions import db
-from lms.waves import services
+from lms.waves import attendance
 from lms.waves.models import ClassSession
 
 from .conftest import login_as
@@ -37,7 +37,7 @@ def test_projector_updates_itself(app, page, live_server, make_wave, make_user, 
 
     _client, actions = login_as(app, trainee)
     with app.app_context():
-        code = services.current_code(db.session.get(ClassSession, session_id), utcnow())
+        code = attendance.current_code(db.session.get(ClassSession, session_id), utcnow())
     assert actions.post("/presensi", {"code": code}).status_code == 302
     expect(page.locator("[data-count]")).to_have_text("1", timeout=9000)  # polled, no reload
     page.screenshot(path=str(tmp_path / "projector.png"), full_page=True)
