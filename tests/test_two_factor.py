@@ -256,3 +256,17 @@ def test_services_refuse_a_second_setup(app, make_user):
         services.confirm_two_factor(person, totp.code_at(credential.secret, totp.step_at(utcnow())), utcnow())
         with pytest.raises(services.AccountError):
             services.start_two_factor(person, utcnow())
+
+
+def test_someone_demoted_to_trainee_can_still_switch_it_off(app, trainer_client, auth, make_user):
+    enable(app, trainer_client, auth)
+    with app.app_context():
+        db.session.get(User, trainer_client.user.id).role = "trainee"
+        db.session.commit()
+    phone, actions, _ = _login(app, trainer_client.user)
+    with app.app_context():
+        secret = db.session.get(TotpCredential, trainer_client.user.id).secret
+    actions.post("/masuk/kode", {"code": _current_code(secret)})
+    assert "Matikan verifikasi dua langkah" in phone.get("/akun/keamanan").get_data(as_text=True)
+    assert actions.post("/akun/keamanan/matikan", {"password": TEST_PASSWORD}).status_code == 302
+    assert phone.get("/akun/keamanan").status_code == 404  # a trainee without one: nothing to set up

@@ -198,8 +198,10 @@ def change_password():
 
 
 def _staff_only() -> User:
+    """Staff; or anyone who still has an authenticator from when they were staff
+    (so they can switch it off themselves)."""
     user = current_user._get_current_object()
-    if not services.may_use_two_factor(user):
+    if not (services.may_use_two_factor(user) or services.two_factor_of(user) is not None):
         abort(404)
     return user
 
