@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_KEY_LENGTH = 32
-DEV_SECRET_KEY = "dev-only-secret-key-change-me-in-production-0000"
+DEV_KEY_FILE = ".dev-secret-key"
+# The fixed development key of earlier versions: refused in production should an old .env still carry it.
+KNOWN_WEAK_KEYS = frozenset({"dev-only-secret-key-change-me-in-production-0000"})
 
 
 class ConfigError(RuntimeError):
@@ -26,7 +29,7 @@ def from_env(env: dict[str, str] | None = None) -> dict:
     production = env.get("LMS_ENV", "development") == "production"
     config = {
         "ENV_NAME": "production" if production else "development",
-        "SECRET_KEY": env.get("SECRET_KEY", "" if production else DEV_SECRET_KEY),
+        "SECRET_KEY": env.get("SECRET_KEY") or ("" if production else dev_secret_key(instance)),
         "SQLALCHEMY_DATABASE_URI": env.get(
             "DATABASE_URL", f"sqlite:///{instance / 'sinau.sqlite3'}"
         ),
@@ -43,6 +46,30 @@ def from_env(env: dict[str, str] | None = None) -> dict:
         if env.get(key):
             config[key] = env[key]
     return config
+
+
+def dev_secret_key(instance: Path) -> str:
+    """Development only: a random key made on first start and kept in the instance
+    folder (git-ignored), so no key lives in the repository and sessions survive a
+    restart and are shared by every gunicorn worker of `make run`."""
+    path = instance / DEV_KEY_FILE
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    draft = instance / f"{DEV_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(key)
+    try:
+        os.link(draft, path)  # atomic, and only if absent: a worker never reads half a key
+    except FileExistsError:  # another worker made it first: use theirs
+        key = path.read_text(encoding="ascii").strip()
+    finally:
+        draft.unlink()
+    return key
 
 
 class Defaults:
@@ -78,7 +105,7 @@ def validate(config: dict) -> None:
     if config.get("ENV_NAME") != "production":
         return
     key = config.get("SECRET_KEY") or ""
-    if len(key) < MIN_SECRET_KEY_LENGTH or key == DEV_SECRET_KEY:
+    if len(key) < MIN_SECRET_KEY_LENGTH or key in KNOWN_WEAK_KEYS:
         raise ConfigError(
             f"SECRET_KEY must be set to a random value of at least "
             f"{MIN_SECRET_KEY_LENGTH} characters in production"

@@ -382,3 +382,15 @@ def test_sqlite_write_transactions_begin_immediate(app):
             set_write_intent(True)
         assert "BEGIN IMMEDIATE" in statements
         assert "BEGIN" in statements
+
+
+def test_development_key_is_random_per_instance_and_kept(monkeypatch, tmp_path):
+    """No key is written in the repository: development makes one in its instance folder."""
+    monkeypatch.delenv("LMS_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "a"))
+    first = create_app().config["SECRET_KEY"]
+    assert len(first) == 64 and create_app().config["SECRET_KEY"] == first  # kept across restarts and workers
+    assert oct((tmp_path / "a" / ".dev-secret-key").stat().st_mode & 0o777) == "0o600"
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "b"))
+    assert create_app().config["SECRET_KEY"] != first
