@@ -8,7 +8,7 @@ from lms.auth import services as accounts
 from lms.auth.models import User
 from lms.extensions import db
 
-DEMO_PASSWORD = "belajar bareng di sinau"
+DEMO_PASSWORD = "belajar bareng di sinau"  # nosec B105 - public on purpose: the README lists the demo logins
 
 DEMO_USERS = (
     # role, name, login, kecamatan, birth year, agency, kepala OPD

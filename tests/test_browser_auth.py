@@ -73,9 +73,10 @@ def test_trainer_turns_on_two_step_login_on_a_phone(page, live_server, make_user
     page.get_by_role("link", name="Verifikasi dua langkah (aplikasi autentikator) »").click()
     page.get_by_role("button", name="Aktifkan verifikasi dua langkah").click()
 
-    qr = page.locator(".qr-box svg")
+    qr = page.locator(".qr-box img")
     box = qr.bounding_box()
     assert box and 150 <= box["width"] <= 390, box
+    assert page.evaluate("document.querySelector('.qr-box img').naturalWidth") > 0  # loaded under the CSP
     secret = page.locator(".secret-key code").inner_text().replace(" ", "")
     page.get_by_label("Kode dari aplikasi autentikator").fill(totp.code_at(secret, totp.step_at(utcnow()) - 1))
     page.get_by_role("button", name="Aktifkan").click()

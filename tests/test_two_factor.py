@@ -65,7 +65,9 @@ def enable(app, client, auth) -> tuple[str, list[str]]:
     assert auth.post("/akun/keamanan/aktifkan").status_code == 302
     page = client.get("/akun/keamanan/atur").get_data(as_text=True)
     secret = _secret(app, client.user)
-    assert totp.grouped(secret) in page and "<svg" in page
+    assert totp.grouped(secret) in page and 'src="/akun/keamanan/atur/qr.svg"' in page
+    qr = client.get("/akun/keamanan/atur/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and qr.data.startswith(b"<svg") and qr.headers["Cache-Control"] == "no-store"
     done = auth.post("/akun/keamanan/atur", {"code": _current_code(secret, -1)}).get_data(as_text=True)
     codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", done)
     assert len(codes) == 8, done
@@ -112,6 +114,7 @@ def test_trainees_do_not_get_the_pages(app, auth, client, make_user):
     assert client.get("/akun/keamanan").status_code == 404
     assert auth.post("/akun/keamanan/aktifkan").status_code == 404
     assert client.get("/akun/keamanan/atur").status_code == 404
+    assert client.get("/akun/keamanan/atur/qr.svg").status_code == 404
     assert "/akun/keamanan" not in client.get("/akun/kata-sandi").get_data(as_text=True)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import time
 
 import segno
@@ -7,7 +8,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from markupsafe import Markup
 
 from lms.agencies import services as agencies
 from lms.auth import forms, passwords, services, totp
@@ -248,10 +248,22 @@ def setup_two_factor():
             db.session.commit()
             # Shown once, in this response only (logged-in pages are never cached).
             return render_template("auth/recovery_codes.html", codes=codes)
+    return render_template("auth/two_factor_setup.html", form=form, secret=totp.grouped(credential.secret))
+
+
+@bp.get("/akun/keamanan/atur/qr.svg")
+def two_factor_qr():
+    """The QR code of the setup in progress, as an image (never cached: it holds the secret)."""
+    user = _staff_only()
+    credential = services.pending_two_factor(user)
+    if credential is None:
+        abort(404)
     uri = totp.provisioning_uri(credential.secret, user.login, ISSUER)
-    # segno writes the SVG itself from the URI: no user text in it.
-    qr = Markup(segno.make(uri, error="m").svg_inline(scale=5, border=2, title=_("Kode QR untuk aplikasi autentikator")))  # noqa: S704
-    return render_template("auth/two_factor_setup.html", form=form, qr=qr, secret=totp.grouped(credential.secret))
+    buffer = io.BytesIO()
+    segno.make(uri, error="m").save(buffer, kind="svg", scale=5, border=2, xmldecl=False)
+    response = current_app.response_class(buffer.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/akun/keamanan/matikan")

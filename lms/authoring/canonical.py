@@ -166,8 +166,8 @@ def _load(text: str) -> Any:
     return None if errors else data
 
 
-QUIZ_DEFAULTS = {"pass_mark": 70, "attempts": 0, "shuffle_questions": False, "shuffle_options": False,
-                 "show_answers": "after_pass"}
+QUIZ_DEFAULTS = {"pass_mark": 70,  # nosec B105 - a quiz's pass mark, not a password
+                 "attempts": 0, "shuffle_questions": False, "shuffle_options": False, "show_answers": "after_pass"}
 
 
 def _same_block(kind: str, text: str, data: Any) -> bool:
