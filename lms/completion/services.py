@@ -19,7 +19,6 @@ from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import and_, func
 
 from lms.auth.models import User
 from lms.completion.models import WaveCompletion
@@ -323,23 +322,26 @@ def record_completions(user: User, now: datetime) -> list[Wave]:
 def _all_modules_done(user: User, candidates: list[Wave]) -> list[Wave]:
     """The waves among `candidates` where the trainee has completed every module of the path.
 
-    A necessary condition of the rule, checked for all the waves in one query so
-    that the full rule (~9 queries a wave) runs only where it can succeed: most
-    passed quizzes are not a trainee's last step (docs/performance.md). Counts
-    only modules that are in the catalogue, as `path_modules` does.
+    A necessary condition of the rule, checked for all the waves in two small
+    indexed queries (the paths; the trainee's completed modules) so that the full
+    rule (~9 queries a wave) runs only where it can succeed: most passed quizzes
+    are not a trainee's last step (docs/performance.md). Counts only modules that
+    are in the catalogue, as `path_modules` does. (One query joining the two let
+    PostgreSQL's planner scan progress by module for every trainee: 30 ms.)
     """
     if not candidates:
         return []
-    done = db.session.execute(
-        db.select(LearningPathItem.wave_id, func.count(LearningPathItem.id), func.count(Progress.id))
+    paths: dict[int, set[str]] = {wave.id: set() for wave in candidates}
+    for wave_id, slug in db.session.execute(
+        db.select(LearningPathItem.wave_id, LearningPathItem.module_slug)
         .join(Module, Module.slug == LearningPathItem.module_slug)
-        .outerjoin(Progress, and_(Progress.module_slug == LearningPathItem.module_slug, Progress.user_id == user.id,
-                                  Progress.status == STATUS_COMPLETED))
-        .where(LearningPathItem.wave_id.in_([wave.id for wave in candidates]), Module.current_revision_id.is_not(None))
-        .group_by(LearningPathItem.wave_id)
-    ).all()
-    missing = {wave_id for wave_id, on_path, completed in done if completed < on_path}
-    return [wave for wave in candidates if wave.id not in missing]
+        .where(LearningPathItem.wave_id.in_(list(paths)), Module.current_revision_id.is_not(None))
+    ):
+        paths[wave_id].add(slug)
+    done = set(db.session.scalars(
+        db.select(Progress.module_slug).where(Progress.user_id == user.id, Progress.status == STATUS_COMPLETED)
+    ))
+    return [wave for wave in candidates if paths[wave.id] <= done]
 
 
 def completed_user_ids(wave: Wave) -> set[int]:
