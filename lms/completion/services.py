@@ -22,6 +22,7 @@ from flask_babel import ngettext
 
 from lms.auth.models import User
 from lms.completion.models import WaveCompletion
+from lms.core.revisions import RevisionMemo
 from lms.courses.models import STATUS_COMPLETED, Course, Module, ModuleRevision, Progress
 from lms.extensions import db
 from lms.waves import attendance as wave_attendance
@@ -152,8 +153,17 @@ class WaveProgress:
 # A revision's quiz and exercise never change (new content makes a new revision),
 # and decoding the quiz JSON of every module on the path cost ~0.5 ms a module on
 # each trainee's request (docs/performance.md), so it is read once per process.
-_ASKS: dict[tuple[str, int, str], tuple[bool, tuple[str, ...] | None]] = {}
-_ASKS_MAX = 4096
+_ASKS: RevisionMemo[tuple[bool, tuple[str, ...] | None]] = RevisionMemo()
+
+
+def _asks(quiz: dict | None, exercise: dict | None) -> tuple[bool, tuple[str, ...] | None]:
+    return bool((quiz or {}).get("questions")), (tuple((exercise or {}).get("tracks") or ()) if exercise else None)
+
+
+def _asks_of(revision_id: int) -> tuple[bool, tuple[str, ...] | None]:
+    """What one revision asks, read on its own (only when the memo was emptied between the two steps below)."""
+    return _asks(*db.session.execute(
+        db.select(ModuleRevision.quiz, ModuleRevision.exercise).where(ModuleRevision.id == revision_id)).one())
 
 
 def path_modules(wave: Wave) -> list[PathModule]:
@@ -172,23 +182,20 @@ def path_modules(wave: Wave) -> list[PathModule]:
     ).all()
     unknown = [row[3] for row in rows if (row[0], row[4], row[5]) not in _ASKS]
     if unknown:
-        if len(_ASKS) + len(unknown) > _ASKS_MAX:
-            _ASKS.clear()
         for slug, number, content_hash, quiz, exercise in db.session.execute(
             db.select(Module.slug, ModuleRevision.number, ModuleRevision.content_hash, ModuleRevision.quiz,
                       ModuleRevision.exercise)
             .join(Module, Module.id == ModuleRevision.module_id)
             .where(ModuleRevision.id.in_(unknown))
         ):
-            tracks = tuple((exercise or {}).get("tracks") or ()) if exercise else None
-            _ASKS[(slug, number, content_hash)] = (bool((quiz or {}).get("questions")), tracks)
+            _ASKS.get(slug, number, content_hash, lambda q=quiz, e=exercise: _asks(q, e))
     info = {row[0]: row for row in rows}
     result = []
     for item in items:
         row = info.get(item.module_slug)
         if row is None:  # the module was removed from the catalogue: nothing to ask for
             continue
-        has_quiz, tracks = _ASKS[(row[0], row[4], row[5])]
+        has_quiz, tracks = _ASKS.get(row[0], row[4], row[5], lambda r=row: _asks_of(r[3]))
         applies = tracks is not None and (not tracks or wave.track in tracks)
         result.append(PathModule(row[1], row[0], row[2], has_quiz=has_quiz, has_exercise=applies))
     return result

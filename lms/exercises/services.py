@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func
@@ -24,6 +25,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from lms.agencies.models import Agency
 from lms.auth.models import Role, User
+from lms.core.revisions import RevisionMemo
 from lms.courses.models import Course, Module, ModuleRevision
 from lms.exercises import links
 from lms.exercises.block import ExerciseSpec, read_exercise
@@ -69,6 +71,14 @@ class ExerciseError(ValueError):
 
 # --- the exercise of a module -----------------------------------------------
 
+# Reading a stored exercise builds its rubric (~45 µs a criterion); the home page
+# reads every exercise on a trainee's path (docs/performance.md). ExerciseSpec is frozen.
+_SPECS: RevisionMemo[ExerciseSpec | None] = RevisionMemo(1024)
+
+
+def _spec(module_slug: str, number: int, content_hash: str, data: Mapping[str, Any] | None) -> ExerciseSpec | None:
+    return _SPECS.get(module_slug, number, content_hash, lambda: read_exercise(data))
+
 
 @dataclass(frozen=True)
 class Exercise:
@@ -85,15 +95,15 @@ def get_exercise(module_slug: str) -> Exercise | None:
     """The exercise of a module's current revision (one query)."""
     row = db.session.execute(
         db.select(Course.slug, Course.title, Course.retired_at, Module.retired_at, ModuleRevision.title,
-                  ModuleRevision.number, ModuleRevision.exercise)
+                  ModuleRevision.number, ModuleRevision.content_hash, ModuleRevision.exercise)
         .join(Module, Module.course_id == Course.id)
         .join(ModuleRevision, ModuleRevision.id == Module.current_revision_id)
         .where(Module.slug == module_slug)
     ).first()
     if row is None:
         return None
-    course_slug, course_title, course_retired, module_retired, title, number, data = row
-    spec = read_exercise(data)
+    course_slug, course_title, course_retired, module_retired, title, number, content_hash, data = row
+    spec = _spec(module_slug, number, content_hash, data)
     if spec is None:
         return None
     return Exercise(course_slug, course_title, module_slug, title, number, spec,
@@ -561,12 +571,12 @@ def home_summary(user: User) -> HomeSummary:
     if not slugs:
         return HomeSummary()
     exercises = {}
-    for slug, data in db.session.execute(
-        db.select(Module.slug, ModuleRevision.exercise)
+    for slug, number, content_hash, data in db.session.execute(
+        db.select(Module.slug, ModuleRevision.number, ModuleRevision.content_hash, ModuleRevision.exercise)
         .join(ModuleRevision, ModuleRevision.id == Module.current_revision_id)
         .where(Module.slug.in_(slugs), Module.retired_at.is_(None))
     ):
-        spec = read_exercise(data)
+        spec = _spec(slug, number, content_hash, data)
         if spec is not None:
             exercises[slug] = spec
     items = []

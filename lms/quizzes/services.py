@@ -47,6 +47,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func
 
 from lms.auth.models import Role, User
+from lms.core.revisions import RevisionMemo
 from lms.courses import services as courses
 from lms.courses.models import Course, Module, ModuleRevision, Progress
 from lms.extensions import db
@@ -109,21 +110,13 @@ class QuizInfo:
         return self.quiz.settings
 
 
-# Parsed quizzes by (module slug, revision number, content hash). A revision never
-# changes (new content makes a new revision), and parsing a stored quiz runs the
-# block validator (~0.5 ms); a quiz submission needs it twice (docs/performance.md).
-# Quiz is frozen, so sharing one between requests and threads is safe.
-_PARSED: dict[tuple[str, int, str], Quiz | None] = {}
-_PARSED_MAX = 1024
+# Parsing a stored quiz runs the block validator (~0.5 ms) and a submission
+# needs it twice (docs/performance.md); Quiz is frozen.
+_PARSED: RevisionMemo[Quiz | None] = RevisionMemo(1024)
 
 
 def _parsed(module_slug: str, number: int, content_hash: str, data: Mapping[str, Any] | None) -> Quiz | None:
-    key = (module_slug, number, content_hash)
-    if key not in _PARSED:
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        _PARSED[key] = load_quiz(data)
-    return _PARSED[key]
+    return _PARSED.get(module_slug, number, content_hash, lambda: load_quiz(data))
 
 
 def current_quiz(module_slug: str) -> QuizInfo | None:
