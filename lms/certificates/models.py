@@ -75,9 +75,10 @@ class Certificate(db.Model):
     hours: Mapped[int]
     modules: Mapped[list] = mapped_column(JSON, default=list)  # [{course, module, title, revision, completed_at}]
     design_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_designs.id", ondelete="SET NULL"))
-    # Open Badges 2.0 recipient: a salted hash of the phone (E.164) or email, fixed at issue time.
-    recipient_type: Mapped[str] = mapped_column(String(10))  # telephone | email
-    recipient_identity: Mapped[str] = mapped_column(String(80))  # sha256$<hex>
+    # Open Badges 2.0 recipient, fixed at issue time: a salted hash of the email, or for
+    # accounts without one the certificate's verification URL (never the phone number).
+    recipient_type: Mapped[str] = mapped_column(String(10))  # email | url
+    recipient_identity: Mapped[str] = mapped_column(String(80))  # sha256$<hex> for email; "" for url (built from the code)
     recipient_salt: Mapped[str] = mapped_column(String(40))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # None: automatic

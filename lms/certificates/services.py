@@ -209,15 +209,29 @@ def completed_modules(wave: Wave, user_ids: Iterable[int]) -> dict[int, list[dic
 
 
 def _recipient(user: User) -> tuple[str, str, str]:
-    """Open Badges 2.0 hashed identity: (type, "sha256$…", salt). Phone (E.164) first, then email."""
+    """Open Badges 2.0 recipient, fixed at issue time: (type, identity, salt).
+
+    An email is hashed with a salt (what backpacks match on). A phone number is
+    never used: Indonesian mobile numbers are few enough (~10^10) that anyone
+    holding the public assertion could recover one from its salted hash. An
+    account without email is identified by its certificate's own verification
+    page instead (type "url", hashed when the assertion is built, see
+    `recipient_of`): no personal data, and the page shows the name.
+    """
     salt = secrets.token_hex(16)
-    if user.phone:
-        kind, value = "telephone", user.phone
-    elif user.email:
-        kind, value = "email", user.email.lower()
-    else:  # accounts always have one of the two; an anonymised account matches no backpack
-        kind, value = "email", f"peserta-{user.id}@sinau.invalid"
-    return kind, "sha256$" + hashlib.sha256((value + salt).encode()).hexdigest(), salt
+    if user.email:
+        return "email", "sha256$" + hashlib.sha256((user.email.lower() + salt).encode()).hexdigest(), salt
+    return "url", "", salt
+
+
+def recipient_of(certificate: Certificate, base_url: str) -> dict:
+    """The assertion's IdentityObject ("telephone" rows from before 0016 are "url" now too)."""
+    if certificate.recipient_type == "email":
+        identity = certificate.recipient_identity
+    else:
+        identity = "sha256$" + hashlib.sha256((verify_url(base_url, certificate.code) + certificate.recipient_salt).encode()).hexdigest()
+    return {"type": "email" if certificate.recipient_type == "email" else "url", "hashed": True,
+            "salt": certificate.recipient_salt, "identity": identity}
 
 
 def _next_sequence(wave: Wave) -> int:
@@ -520,12 +534,7 @@ def assertion(certificate: Certificate, base_url: str) -> dict:
         "@context": OB_CONTEXT,
         "type": "Assertion",
         "id": assertion_url(base_url, certificate.code),
-        "recipient": {
-            "type": certificate.recipient_type,
-            "hashed": True,
-            "salt": certificate.recipient_salt,
-            "identity": certificate.recipient_identity,
-        },
+        "recipient": recipient_of(certificate, base_url),
         "badge": badge_class_url(base_url, certificate.wave.code),
         "verification": {"type": "hosted"},
         "issuedOn": _iso(certificate.issued_at),

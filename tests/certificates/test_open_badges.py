@@ -7,6 +7,9 @@ from pathlib import Path
 
 from PIL import Image
 
+from lms.certificates.models import Certificate
+from lms.extensions import db
+
 from .conftest import login_as
 
 OB2 = "https://w3id.org/openbadges/v2"
@@ -19,7 +22,7 @@ def _json(response):
     return json.loads(response.get_data(as_text=True))
 
 
-def test_assertion_has_the_required_fields_and_a_hashed_phone(app, client, setting, graduate, issue):
+def test_assertion_has_the_required_fields_and_never_the_phone(app, client, setting, graduate, issue):
     trainee = graduate(login="081234500004")
     _cid, code, _serial = issue(setting.wave, trainee)
     doc = _json(client.get(f"/badges/assertions/{code}.json"))
@@ -30,11 +33,28 @@ def test_assertion_has_the_required_fields_and_a_hashed_phone(app, client, setti
     assert doc["verification"] == {"type": "hosted"}
     assert doc["issuedOn"].endswith("Z") and "T" in doc["issuedOn"]
     recipient = doc["recipient"]
-    assert recipient["type"] == "telephone" and recipient["hashed"] is True
-    expected = "sha256$" + hashlib.sha256(("+6281234500004" + recipient["salt"]).encode()).hexdigest()
-    assert recipient["identity"] == expected
-    assert "6281234500004" not in json.dumps(doc)
+    # A phone-only trainee is identified by the certificate's public page, not by a
+    # hash of the phone number (~10^10 numbers: reversible by trying them all).
+    assert recipient["type"] == "url" and recipient["hashed"] is True
+    page = f"http://sinau.test/verify/{code}"
+    assert recipient["identity"] == "sha256$" + hashlib.sha256((page + recipient["salt"]).encode()).hexdigest()
+    phone_hash = hashlib.sha256(("+6281234500004" + recipient["salt"]).encode()).hexdigest()
+    assert "6281234500004" not in json.dumps(doc) and phone_hash not in json.dumps(doc)
+    with app.app_context():
+        stored = db.session.scalar(db.select(Certificate).where(Certificate.code == code))
+        assert stored.recipient_type == "url" and stored.recipient_identity == ""
     assert "revoked" not in doc
+
+
+def test_certificates_issued_with_a_phone_hash_are_served_without_it(app, client, setting, graduate, issue):
+    """Rows from before migration 0016 (or restored from an old backup) still carry the phone's hash."""
+    _cid, code, _serial = issue(setting.wave, graduate(login="081234500004"))
+    with app.app_context():
+        stored = db.session.scalar(db.select(Certificate).where(Certificate.code == code))
+        stored.recipient_type, stored.recipient_identity = "telephone", "sha256$" + "ab" * 32
+        db.session.commit()
+    recipient = _json(client.get(f"/badges/assertions/{code}.json"))["recipient"]
+    assert recipient["type"] == "url" and "abab" not in recipient["identity"]
 
 
 def test_email_only_trainee_gets_a_hashed_email(app, client, setting, graduate, issue):
