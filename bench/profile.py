@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.run import address_of, anonymous_session, mint
 
     secret = "profile-" + "x" * 40
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": secret,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": seed.absolute_sqlite(args.database_url), "SECRET_KEY": secret,
                       "RATELIMIT_STORAGE_URI": "memory://"})
     now = utcnow()
     rng = random.Random(3)  # noqa: S311

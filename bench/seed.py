@@ -603,9 +603,19 @@ def migrate(app) -> None:
         upgrade()
 
 
+def absolute_sqlite(database_url: str | None) -> str | None:
+    """`sqlite:///bench/out/x.sqlite3` means that path from here (Flask-SQLAlchemy would
+    otherwise read a relative SQLite path from the app's instance folder)."""
+    prefix = "sqlite:///"
+    if database_url and database_url.startswith(prefix) and not database_url.startswith(prefix + "/"):
+        return prefix + str(Path(database_url[len(prefix):]).resolve())
+    return database_url
+
+
 def make_app(database_url: str | None):
     from lms import create_app
 
+    database_url = absolute_sqlite(database_url)
     config = {"SQLALCHEMY_DATABASE_URI": database_url} if database_url else None
     return create_app(config)
 
