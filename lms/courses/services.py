@@ -231,6 +231,36 @@ def position_in_course(course_slug: str, module_slug: str) -> Position | None:
     return Position(number=index + 1, total=len(rows), previous=previous, next=following)
 
 
+@dataclass(frozen=True)
+class CurrentBlock:
+    """A module's current revision with one of its stored blocks ("quiz" or "exercise")."""
+
+    course_slug: str
+    course_title: str
+    module_title: str
+    revision_number: int
+    content_hash: str
+    data: dict | None
+    retired: bool  # the module or its course left the catalogue
+
+
+def current_block(module_slug: str, kind: str) -> CurrentBlock | None:
+    """What the quiz and exercise packages read about a module before their own block (one query)."""
+    column = {"quiz": ModuleRevision.quiz, "exercise": ModuleRevision.exercise}[kind]
+    row = db.session.execute(
+        db.select(Course.slug, Course.title, Course.retired_at, Module.retired_at, ModuleRevision.title,
+                  ModuleRevision.number, ModuleRevision.content_hash, column)
+        .join(Module, Module.course_id == Course.id)
+        .join(ModuleRevision, ModuleRevision.id == Module.current_revision_id)
+        .where(Module.slug == module_slug)
+    ).first()
+    if row is None:
+        return None
+    course_slug, course_title, course_retired, module_retired, title, number, content_hash, data = row
+    return CurrentBlock(course_slug, course_title, title, number, content_hash, data,
+                        retired=course_retired is not None or module_retired is not None)
+
+
 def ensure_progress(user_id: int, course_slug: str, module_slug: str, now: datetime) -> None:
     """INSERT … ON CONFLICT DO NOTHING: two taps at once cannot collide."""
     values = dict(user_id=user_id, module_slug=module_slug, course_slug=course_slug,

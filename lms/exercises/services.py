@@ -26,7 +26,8 @@ from sqlalchemy.orm import aliased, selectinload
 from lms.agencies.models import Agency
 from lms.auth.models import Role, User
 from lms.core.revisions import RevisionMemo
-from lms.courses.models import Course, Module, ModuleRevision
+from lms.courses import services as courses
+from lms.courses.models import Module, ModuleRevision
 from lms.exercises import links
 from lms.exercises.block import ExerciseSpec, read_exercise
 from lms.exercises.images import CleanImage
@@ -93,21 +94,14 @@ class Exercise:
 
 def get_exercise(module_slug: str) -> Exercise | None:
     """The exercise of a module's current revision (one query)."""
-    row = db.session.execute(
-        db.select(Course.slug, Course.title, Course.retired_at, Module.retired_at, ModuleRevision.title,
-                  ModuleRevision.number, ModuleRevision.content_hash, ModuleRevision.exercise)
-        .join(Module, Module.course_id == Course.id)
-        .join(ModuleRevision, ModuleRevision.id == Module.current_revision_id)
-        .where(Module.slug == module_slug)
-    ).first()
-    if row is None:
+    block = courses.current_block(module_slug, "exercise")
+    if block is None:
         return None
-    course_slug, course_title, course_retired, module_retired, title, number, content_hash, data = row
-    spec = _spec(module_slug, number, content_hash, data)
+    spec = _spec(module_slug, block.revision_number, block.content_hash, block.data)
     if spec is None:
         return None
-    return Exercise(course_slug, course_title, module_slug, title, number, spec,
-                    retired=course_retired is not None or module_retired is not None)
+    return Exercise(block.course_slug, block.course_title, module_slug, block.module_title, block.revision_number,
+                    spec, retired=block.retired)
 
 
 def reviewing_wave(user: User, exercise: Exercise) -> Wave | None:

@@ -49,7 +49,7 @@ from sqlalchemy import and_, case, func
 from lms.auth.models import Role, User
 from lms.core.revisions import RevisionMemo
 from lms.courses import services as courses
-from lms.courses.models import Course, Module, ModuleRevision, Progress
+from lms.courses.models import Module, ModuleRevision, Progress
 from lms.extensions import db
 from lms.quizzes.block import parse_quiz_block
 from lms.quizzes.grading import GradeResult, grade, grade_attempt, public_view
@@ -121,21 +121,14 @@ def _parsed(module_slug: str, number: int, content_hash: str, data: Mapping[str,
 
 def current_quiz(module_slug: str) -> QuizInfo | None:
     """The quiz of the module's current revision; None when there is none. One query."""
-    row = db.session.execute(
-        db.select(Course.slug, Course.title, Course.retired_at, Module.retired_at, ModuleRevision.title,
-                  ModuleRevision.number, ModuleRevision.content_hash, ModuleRevision.quiz)
-        .join(Module, Module.course_id == Course.id)
-        .join(ModuleRevision, ModuleRevision.id == Module.current_revision_id)
-        .where(Module.slug == module_slug)
-    ).first()
-    if row is None:
+    block = courses.current_block(module_slug, "quiz")
+    if block is None:
         return None
-    course_slug, course_title, course_retired, module_retired, title, number, content_hash, data = row
-    quiz = _parsed(module_slug, number, content_hash, data)
+    quiz = _parsed(module_slug, block.revision_number, block.content_hash, block.data)
     if quiz is None or not quiz.questions:
         return None
-    return QuizInfo(course_slug, course_title, module_slug, title, number, quiz,
-                    retired=course_retired is not None or module_retired is not None)
+    return QuizInfo(block.course_slug, block.course_title, module_slug, block.module_title, block.revision_number,
+                    quiz, retired=block.retired)
 
 
 def _revision_quiz(module_slug: str, number: int) -> Quiz | None:
