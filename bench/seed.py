@@ -202,6 +202,7 @@ def seed(app, trainees: int, *, rng_seed: int = 2026, all_certificates: bool = F
     from lms.courses import services as courses
     from lms.courses.models import STATUS_COMPLETED, STATUS_STARTED, Course, Module, ModuleRevision, Progress
     from lms.extensions import db
+    from lms.quizzes import pages as quiz_pages
     from lms.quizzes import services as quizzes
     from lms.quizzes.models import OPEN, QuizAttempt
     from lms.waves import announcements, attendance
@@ -578,7 +579,7 @@ def seed(app, trainees: int, *, rng_seed: int = 2026, all_certificates: bool = F
             db.select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.percent).order_by(func.random()).limit(30)
         ).all()
         for attempt_id, uid, percent in attempts:
-            report = quizzes.attempt_report(db.session.get(User, uid), attempt_id)
+            report = quiz_pages.attempt_report(db.session.get(User, uid), attempt_id)
             if report is None or report.attempt.percent != percent:
                 raise SystemExit(f"bench.seed: attempt {attempt_id} does not read back through the services")
         db.session.rollback()

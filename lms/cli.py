@@ -156,8 +156,7 @@ def import_questions(file, module_slug, fmt, check, replace):
     settings; its content hash is sha256("questions:" + quiz JSON), so the
     next import-courses replaces it with the module file's own content.
     """
-    from lms.quizzes import parse_aiken, parse_gift
-    from lms.quizzes import services as quizzes
+    from lms.quizzes import importing, parse_aiken, parse_gift
 
     fmt = fmt or QUESTION_FORMATS.get(file.suffix.lower())
     if fmt is None:
@@ -178,8 +177,8 @@ def import_questions(file, module_slug, fmt, check, replace):
     if parsed.errors:
         click.echo(f"import-questions: {len(parsed.errors)} error(s) in {file}; nothing imported", err=True)
         raise SystemExit(1)
-    outcome = quizzes.import_questions(module_slug, parsed.questions, utcnow(), replace=replace, dry_run=check,
-                                       line_of=parsed.line_of)
+    outcome = importing.import_questions(module_slug, parsed.questions, utcnow(), replace=replace, dry_run=check,
+                                         line_of=parsed.line_of)
     for line, message in outcome.warnings:
         click.echo(f"{file}:{line}: warning: {message}", err=True)
     if not outcome.ok:
@@ -208,10 +207,9 @@ def import_questions(file, module_slug, fmt, check, replace):
               help="Write to this file instead of standard output.")
 def export_questions(module_slug, fmt, output):
     """Write the questions of a module's current quiz as GIFT (for Moodle, or to edit and import again)."""
-    from lms.quizzes import GiftExportError, export_gift
-    from lms.quizzes import services as quizzes
+    from lms.quizzes import GiftExportError, export_gift, importing
 
-    questions = quizzes.current_questions(module_slug)
+    questions = importing.current_questions(module_slug)
     if questions is None:
         raise click.ClickException(f"module '{module_slug}' has no quiz (or does not exist)")
     try:

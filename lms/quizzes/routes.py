@@ -15,7 +15,8 @@ from lms.core.db import begin_read, begin_write, utcnow
 from lms.core.events import learner_progressed
 from lms.courses.rendering import sanitise, trusted
 from lms.extensions import db
-from lms.quizzes import forms, services
+from lms.quizzes import forms, pages, services
+from lms.quizzes import statistics as quiz_statistics
 from lms.quizzes.models import EXPIRED, OPEN
 from lms.quizzes.questions import (
     MATCHING,
@@ -32,9 +33,9 @@ from lms.quizzes.questions import (
 bp = Blueprint("quizzes", __name__, url_prefix="/kuis")
 
 POLICY_NOTES = {
-    services.SHOW_AFTER_PASS: _l("Jawaban yang benar dan penjelasannya ditampilkan setelah Anda lulus kuis ini."),
-    services.SHOW_AFTER_LAST: _l("Jawaban yang benar dan penjelasannya ditampilkan setelah kesempatan terakhir Anda."),
-    services.SHOW_NEVER: _l("Kunci jawaban kuis ini tidak ditampilkan."),
+    pages.SHOW_AFTER_PASS: _l("Jawaban yang benar dan penjelasannya ditampilkan setelah Anda lulus kuis ini."),
+    pages.SHOW_AFTER_LAST: _l("Jawaban yang benar dan penjelasannya ditampilkan setelah kesempatan terakhir Anda."),
+    pages.SHOW_NEVER: _l("Kunci jawaban kuis ini tidak ditampilkan."),
 }
 
 
@@ -157,14 +158,14 @@ def _when(value) -> str:
 def intro(module_slug: str):
     user = current_user._get_current_object()
     now = utcnow()
-    overdue = services.overdue_attempt_id(user, module_slug, now)
+    overdue = pages.overdue_attempt_id(user, module_slug, now)
     if overdue is not None:
         # The time ran out while the trainee was away: close that attempt (the one write of this GET).
         begin_write()
         services.expire_attempt(user, overdue, now)
         db.session.commit()
         begin_read()
-    found = services.overview(user, module_slug)
+    found = pages.overview(user, module_slug)
     if found is None:
         abort(404)
     return render_template(
@@ -219,7 +220,7 @@ def attempt(attempt_id: int):
         db.session.commit()
         flash(_("Waktu mengerjakan kuis sudah habis. Percobaan ini ditutup."), "error")
         return redirect(url_for("quizzes.result", attempt_id=attempt_id))
-    page = services.attempt_page(user, attempt_id)
+    page = pages.attempt_page(user, attempt_id)
     return _render_attempt(page, {}, {}, now)
 
 
@@ -238,7 +239,7 @@ def submit(attempt_id: int):
         abort(404)
     if found.status != OPEN:  # a second tap, or a retried POST: the first one graded it
         return redirect(url_for("quizzes.result", attempt_id=attempt_id))
-    page = services.attempt_page(user, attempt_id)
+    page = pages.attempt_page(user, attempt_id)
     responses, errors = forms.read_answers(page.views, request.form)
     if errors and not services.is_overdue(found, now):
         return _render_attempt(page, responses, errors, now)  # nothing to write
@@ -260,7 +261,7 @@ def result(attempt_id: int):
         abort(404)
     if found.status == OPEN:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-    report = services.attempt_report(user, attempt_id)
+    report = pages.attempt_report(user, attempt_id)
     items = []
     for item in report.items:
         kind, label = _verdict(item.grade.fraction)
@@ -280,9 +281,9 @@ def result(attempt_id: int):
 @bp.get("/<module_slug>/statistik")
 @staff_required
 def statistics(module_slug: str):
-    found = services.statistics(module_slug)
+    found = quiz_statistics.statistics(module_slug)
     if found is None:
         abort(404)
     return render_template("quizzes/statistics.html", stats=found, info=found.info,
-                           weak_limit=quiz_percent(services.WEAK_FACILITY))
+                           weak_limit=quiz_percent(quiz_statistics.WEAK_FACILITY))
 

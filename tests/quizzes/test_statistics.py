@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from lms.extensions import db
-from lms.quizzes import services
+from lms.quizzes import services, statistics
 
 from .conftest import QUIZ_MODULE
 
@@ -69,7 +69,7 @@ def taken(app, make_user, make_quiz):
 
 def test_facility_index_and_trainee_rows(app, taken):
     with app.app_context():
-        stats = services.statistics(QUIZ_MODULE)
+        stats = statistics.statistics(QUIZ_MODULE)
     assert stats.submitted == 4
     assert [(q.id, q.answered, q.facility, q.weak) for q in stats.questions] == [
         ("mudah", 4, 75.0, False), ("sedang", 4, 75.0, False), ("sulit", 4, 25.0, True),
