@@ -2,9 +2,8 @@
 
 The modules imported here are pure logic (no database, no routes); attempts
 (services.py), the trainee's quiz pages (pages.py), trainers' statistics
-(statistics.py), standings for grids (standings.py), question import
-(importing.py), models.py, routes.py and forms.py sit on top of them. The
-layers above call:
+(statistics.py), question import (importing.py), models.py, routes.py and
+forms.py sit on top of them. The layers above call:
 
 - `parse_quiz_block(data, line_of)` → (Quiz | None, [(line, message)]);
   `validate_quiz_block(data, line_of)` → [(line, str)] for

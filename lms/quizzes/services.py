@@ -3,9 +3,8 @@
 Plain functions with explicit arguments (`user`, `now`); they flush, never
 commit. Reads return frozen dataclasses so templates cannot trigger queries.
 Its siblings may import it and are never imported by it: `pages.py` (what
-the trainee's quiz pages show), `statistics.py` (trainers' view of a quiz),
-`standings.py` (scores for waves and progress grids) and `importing.py`
-(`lms import-questions`).
+the trainee's quiz pages show), `statistics.py` (trainers' view of a quiz)
+and `importing.py` (`lms import-questions`).
 
 Concurrency
 -----------
