@@ -19,7 +19,7 @@ from lms.core.exports import csv_bytes, xlsx_bytes
 from lms.core.forms import EmptyForm
 from lms.courses import rendering
 from lms.courses.format import Video
-from lms.exercises import forms, images, links, services
+from lms.exercises import forms, images, links, reports, reviewing, services
 from lms.exercises.models import APPROVED, GALLERY_OFF, GALLERY_ON, REVIEWED, REVISE, SUBMITTED, WAITING, WITHDREW
 from lms.extensions import db
 from lms.waves import services as waves
@@ -257,7 +257,7 @@ def image(module_slug: str, token: str):
     if found is None:
         abort(404)
     stored, submission = found
-    if submission.module_slug != module_slug or not services.can_view(current_user, submission):
+    if submission.module_slug != module_slug or not reviewing.can_view(current_user, submission):
         abort(404)
     response = Response(services.image_data(stored), mimetype=stored.mimetype)
     extension = "png" if stored.mimetype == "image/png" else "jpg"
@@ -275,7 +275,7 @@ def image(module_slug: str, token: str):
 @staff_required
 def queues():
     my_waves = waves.waves_for_staff(current_user)
-    counts = services.waiting_counts([w.id for w in my_waves])
+    counts = reviewing.waiting_counts([w.id for w in my_waves])
     return render_template("exercises/queues.html", waves=my_waves, counts=counts)
 
 
@@ -284,10 +284,10 @@ def queues():
 def queue(wave_id: int):
     wave = _managed_wave(wave_id)
     status = request.args.get("status", WAITING)
-    if status not in services.QUEUE_FILTERS:
+    if status not in reviewing.QUEUE_FILTERS:
         status = WAITING
     return render_template(
-        "exercises/queue.html", wave=wave, rows=services.queue(wave, status), status=status,
+        "exercises/queue.html", wave=wave, rows=reviewing.queue(wave, status), status=status,
         filters=FILTER_LABELS, status_labels=STATUS_LABELS,
     )
 
@@ -296,7 +296,7 @@ def queue(wave_id: int):
 @staff_required
 def review(wave_id: int, submission_id: int):
     wave = _managed_wave(wave_id)
-    submission = services.get_submission(submission_id)
+    submission = reviewing.get_submission(submission_id)
     if submission is None or submission.wave_id != wave.id:
         abort(404)
     exercise = _exercise_or_404(submission.module_slug)
@@ -311,7 +311,7 @@ def review(wave_id: int, submission_id: int):
             now = utcnow()
             locked = services.lock_submission(submission.id)
             try:
-                services.review(current_user, locked, exercise, form.choices(), form.feedback.data, form.decision.data, now)
+                reviewing.review(current_user, locked, exercise, form.choices(), form.feedback.data, form.decision.data, now)
             except services.ExerciseError as error:
                 db.session.rollback()
                 _attach_error(form, error)
@@ -324,7 +324,7 @@ def review(wave_id: int, submission_id: int):
                 else:
                     flash(_("Tugas %(name)s dikembalikan untuk revisi.", name=locked.user.name), "success")
                 return redirect(url_for("exercises.queue", wave_id=wave.id))
-        submission = services.get_submission(submission_id)
+        submission = reviewing.get_submission(submission_id)
     attempts = services.attempts_of(submission.user_id, submission.module_slug)
     history = services.history_of([s.id for s in attempts])
     earlier = [s for s in attempts if s.id != submission.id]
@@ -361,11 +361,11 @@ def _report_filters() -> tuple[int | None, int | None]:
 @admin_required
 def opd_report():
     wave_id, stage = _report_filters()
-    report = services.opd_report(wave_id, stage)
+    report = reports.opd_report(wave_id, stage)
     return render_template("exercises/opd_report.html", report=report, wave_id=wave_id, stage=stage)
 
 
-def _report_table(report: services.OpdReport):
+def _report_table(report: reports.OpdReport):
     header = [_("Perangkat daerah"), _("Nama perangkat daerah"), _("Peran"), _("Nama"), _("Gelombang"),
               _("Tugas dikirim"), _("Tugas lulus"), _("Video lulus"), _("OPD selesai")]
     rows = []
@@ -382,14 +382,14 @@ def _report_table(report: services.OpdReport):
 @bp.get("/laporan/opd.csv")
 @admin_required
 def opd_report_csv():
-    header, rows = _report_table(services.opd_report(*_report_filters()))
+    header, rows = _report_table(reports.opd_report(*_report_filters()))
     return _download(csv_bytes(header, rows), "laporan-opd.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/laporan/opd.xlsx")
 @admin_required
 def opd_report_xlsx():
-    header, rows = _report_table(services.opd_report(*_report_filters()))
+    header, rows = _report_table(reports.opd_report(*_report_filters()))
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(xlsx_bytes(header, rows, sheet="Laporan OPD"), "laporan-opd.xlsx", mimetype)
 
@@ -407,6 +407,6 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
 @public
 def gallery():
     page = max(1, request.args.get("halaman", 1, type=int) or 1)
-    items, has_next = services.gallery(page)
+    items, has_next = reports.gallery(page)
     cards = [{"item": item, "video": video_html(item.provider, item.video_id, item.url, item.title)} for item in items]
     return render_template("exercises/gallery.html", cards=cards, page=page, has_next=has_next)

@@ -7,13 +7,13 @@ from flask_login import current_user
 
 from lms.auth.services import set_locale
 from lms.completion import services as completion
-from lms.courses import services as courses
-from lms.exercises import services as exercises
 from lms.core import db as dbmod
 from lms.core.access import public
 from lms.core.forms import EmptyForm
 from lms.core.i18n import remember_locale
 from lms.core.urls import safe_next
+from lms.courses import services as courses
+from lms.exercises import overview as exercise_overview
 from lms.extensions import db
 from lms.waves import overview as wave_overview
 
@@ -37,7 +37,7 @@ def home():
         next_module=courses.next_module_for(current_user),
         waves=wave_overview.home_summary(current_user, dbmod.utcnow()),
         wave_progress=completion.home_progress(current_user, dbmod.utcnow()),
-        exercise_home=exercises.home_summary(current_user),
+        exercise_home=exercise_overview.home_summary(current_user),
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from lms.auth.models import User
 from lms.core.db import utcnow
-from lms.exercises import services
+from lms.exercises import reports, reviewing, services
 from lms.exercises.models import Submission
 from lms.extensions import db
 
@@ -27,7 +27,7 @@ def _send_and_review(app, wave_id, user, trainer, decision="lulus", link=None):
         exercise = services.get_exercise(M2)
         sent = services.submit(person, exercise, services.Answer(link=link or f"https://www.tiktok.com/@opd/video/{TT}"), utcnow())
         if decision:
-            services.review(db.session.get(User, trainer.id), sent, exercise, [1 if decision == "lulus" else 0],
+            reviewing.review(db.session.get(User, trainer.id), sent, exercise, [1 if decision == "lulus" else 0],
                             "Catatan", decision, utcnow())
         db.session.commit()
 
@@ -55,7 +55,7 @@ def opd(app, course, make_wave, enrol, make_user, make_agency):
 
 def test_report_shows_agencies_and_marks_done(app, opd):
     with app.app_context():
-        report = services.opd_report()
+        report = reports.opd_report()
     by_name = {a.abbreviation: a for a in report.agencies}
     assert set(by_name) == {"Dispendukcapil", "Dinkes"} and report.agencies_total == 3
     capil, dinkes = by_name["Dispendukcapil"], by_name["Dinkes"]
@@ -68,8 +68,8 @@ def test_report_shows_agencies_and_marks_done(app, opd):
 
 def test_filters_by_wave_and_stage(app, opd):
     with app.app_context():
-        first = services.opd_report(wave_id=opd["wave"].id)
-        second = services.opd_report(stage=2)
+        first = reports.opd_report(wave_id=opd["wave"].id)
+        second = reports.opd_report(stage=2)
     assert {a.abbreviation for a in first.agencies} == {"Dispendukcapil", "Dinkes"}
     assert [p.name for p in {a.abbreviation: a for a in first.agencies}["Dinkes"].people] == [EVIL_NAME]
     assert [(a.abbreviation, [p.name for p in a.people]) for a in second.agencies] == [("Dinkes", ["Staf Dinkes"])]
@@ -93,7 +93,7 @@ def test_page_and_a_fixed_number_of_queries(app, opd, make_user, make_agency, en
         with app.app_context():
             event.listen(db.engine, "before_cursor_execute", listener)
             try:
-                services.opd_report()
+                reports.opd_report()
             finally:
                 event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)

@@ -8,7 +8,7 @@ import pytest
 from lms.auth.models import User
 from lms.completion import services as completion
 from lms.core.db import utcnow
-from lms.exercises import services
+from lms.exercises import reviewing, services
 from lms.exercises.models import Submission, SubmissionEvent
 from lms.extensions import db
 from lms.waves import services as waves
@@ -169,15 +169,15 @@ def test_review_state_machine_with_rubric_and_history(app, world):
 def test_rubric_score_and_threshold(app, world):
     with app.app_context():
         exercise = services.get_exercise(M1)
-        assert services.score(exercise.spec, [2, 1]).score == 3
-        assert services.score(exercise.spec, [2, 1]).passes
-        assert not services.score(exercise.spec, [1, 1]).passes
+        assert reviewing.score(exercise.spec, [2, 1]).score == 3
+        assert reviewing.score(exercise.spec, [2, 1]).passes
+        assert not reviewing.score(exercise.spec, [1, 1]).passes
         with app.test_request_context():
             with pytest.raises(services.ExerciseError) as caught:
-                services.score(exercise.spec, [3, 0])
+                reviewing.score(exercise.spec, [3, 0])
             assert caught.value.field == "c0"
             with pytest.raises(services.ExerciseError):
-                services.score(exercise.spec, [1])
+                reviewing.score(exercise.spec, [1])
 
 
 def test_tracks_decide_who_may_submit(app, world, make_user, make_wave, enrol, make_agency):
@@ -217,7 +217,7 @@ def test_completion_counts_approved_exercises_only(app, world):
     with app.app_context():
         trainer = db.session.get(User, world.trainer.id)
         exercise = services.get_exercise(M1)
-        services.review(trainer, db.session.get(Submission, sent_id), exercise, [0, 0], "Belum", "perlu-revisi", now)
+        reviewing.review(trainer, db.session.get(Submission, sent_id), exercise, [0, 0], "Belum", "perlu-revisi", now)
         db.session.commit()
     assert row()[:2] == (1, ["perlu-revisi"])
 
