@@ -74,6 +74,7 @@ def test_trainer_turns_on_two_step_login_on_a_phone(page, live_server, make_user
     page.get_by_role("button", name="Aktifkan verifikasi dua langkah").click()
 
     qr = page.locator(".qr-box img")
+    page.wait_for_function("() => { const img = document.querySelector('.qr-box img'); return img.complete && img.naturalWidth > 0; }")
     box = qr.bounding_box()
     assert box and 150 <= box["width"] <= 390, box
     assert page.evaluate("document.querySelector('.qr-box img').naturalWidth") > 0  # loaded under the CSP

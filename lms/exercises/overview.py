@@ -13,7 +13,7 @@ from lms.auth.models import Role, User
 from lms.courses.models import Module, ModuleRevision
 from lms.exercises.models import APPROVED, REVISE, WAITING, WITHDRAWN, Submission
 from lms.exercises.reviewing import waiting_for
-from lms.exercises.services import STATUS_LABELS, _spec
+from lms.exercises.services import STATUS_LABELS, spec_of
 from lms.extensions import db
 from lms.waves import services as waves
 from lms.waves.models import LearningPathItem
@@ -78,7 +78,7 @@ def home_summary(user: User) -> HomeSummary:
         .join(ModuleRevision, ModuleRevision.id == Module.current_revision_id)
         .where(Module.slug.in_(slugs), Module.retired_at.is_(None))
     ):
-        spec = _spec(slug, number, content_hash, data)
+        spec = spec_of(slug, number, content_hash, data)
         if spec is not None:
             exercises[slug] = spec
     items = []

@@ -18,7 +18,7 @@ from lms.agencies.models import Agency
 from lms.auth.models import User
 from lms.exercises.block import ExerciseSpec
 from lms.exercises.models import APPROVED, REVIEWED, REVISE, WAITING, Submission
-from lms.exercises.services import FEEDBACK_MAX, Exercise, ExerciseError, _clean_text, _event
+from lms.exercises.services import FEEDBACK_MAX, Exercise, ExerciseError, clean_text, record_event
 from lms.extensions import db
 from lms.waves import services as waves
 from lms.waves.models import Wave, wave_trainers
@@ -85,7 +85,7 @@ def review(reviewer: User, submission: Submission, exercise: Exercise, choices: 
     if decision not in (APPROVED, REVISE):
         raise ExerciseError("decision", _l("Pilih keputusan: lulus atau perlu revisi."))
     result = score(exercise.spec, choices)
-    feedback = _clean_text(feedback)
+    feedback = clean_text(feedback)
     if feedback is not None and len(feedback) > FEEDBACK_MAX:
         raise ExerciseError("feedback", _l("Umpan balik maksimal %(max)d karakter.", max=FEEDBACK_MAX))
     if decision == APPROVED and not result.passes:
@@ -99,7 +99,7 @@ def review(reviewer: User, submission: Submission, exercise: Exercise, choices: 
     submission.rubric_scores = list(result.lines)
     submission.feedback = feedback
     submission.reviewed_by, submission.reviewed_at, submission.updated_at = reviewer.id, now, now
-    _event(submission, reviewer, REVIEWED, WAITING, decision, now, note=feedback, score=result.score)
+    record_event(submission, reviewer, REVIEWED, WAITING, decision, now, note=feedback, score=result.score)
     db.session.flush()
     return submission
 

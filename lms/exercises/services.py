@@ -76,7 +76,7 @@ class ExerciseError(ValueError):
 _SPECS: RevisionMemo[ExerciseSpec | None] = RevisionMemo(1024)
 
 
-def _spec(module_slug: str, number: int, content_hash: str, data: Mapping[str, Any] | None) -> ExerciseSpec | None:
+def spec_of(module_slug: str, number: int, content_hash: str, data: Mapping[str, Any] | None) -> ExerciseSpec | None:
     return _SPECS.get(module_slug, number, content_hash, lambda: read_exercise(data))
 
 
@@ -96,7 +96,7 @@ def get_exercise(module_slug: str) -> Exercise | None:
     block = courses.current_block(module_slug, "exercise")
     if block is None:
         return None
-    spec = _spec(module_slug, block.revision_number, block.content_hash, block.data)
+    spec = spec_of(module_slug, block.revision_number, block.content_hash, block.data)
     if spec is None:
         return None
     return Exercise(block.course_slug, block.course_title, module_slug, block.module_title, block.revision_number,
@@ -217,7 +217,7 @@ MSG_ALREADY_APPROVED = _l("Tugas ini sudah lulus. Tidak perlu mengirim lagi.")
 MSG_RETIRED = _l("Modul ini sudah tidak dipakai lagi, jadi tugasnya tidak menerima kiriman baru.")
 
 
-def _event(submission: Submission, actor: User | None, action: str, from_status: str | None, to_status: str,
+def record_event(submission: Submission, actor: User | None, action: str, from_status: str | None, to_status: str,
            now: datetime, note: str | None = None, score: int | None = None) -> SubmissionEvent:
     event = SubmissionEvent(
         submission_id=submission.id, actor_id=actor.id if actor else None, action=action,
@@ -227,7 +227,7 @@ def _event(submission: Submission, actor: User | None, action: str, from_status:
     return event
 
 
-def _clean_text(value: str | None) -> str | None:
+def clean_text(value: str | None) -> str | None:
     value = (value or "").replace("\r\n", "\n").strip()
     return value or None
 
@@ -253,10 +253,10 @@ def submit(user: User, exercise: Exercise, answer: Answer, now: datetime) -> Sub
             link = links.parse_video_link(answer.link)
         except links.LinkError as error:
             raise ExerciseError("link", error.message) from None
-    text = _clean_text(answer.text) if "text" in kinds else None
+    text = clean_text(answer.text) if "text" in kinds else None
     if text is not None and len(text) > TEXT_MAX:
         raise ExerciseError("text", _l("Jawaban maksimal %(max)d karakter.", max=TEXT_MAX))
-    note = _clean_text(answer.note)
+    note = clean_text(answer.note)
     if note is not None and len(note) > NOTE_MAX:
         raise ExerciseError("note", _l("Catatan maksimal %(max)d karakter.", max=NOTE_MAX))
     image = answer.image if "image" in kinds else None
@@ -281,7 +281,7 @@ def submit(user: User, exercise: Exercise, answer: Answer, now: datetime) -> Sub
     )
     db.session.add(submission)
     db.session.flush()
-    _event(submission, user, SUBMITTED, None, WAITING, now, note=note)
+    record_event(submission, user, SUBMITTED, None, WAITING, now, note=note)
     db.session.flush()
     return submission
 
@@ -301,7 +301,7 @@ def withdraw(user: User, submission: Submission, now: datetime) -> Submission:
         raise ExerciseError(None, _l("Kiriman ini sudah dinilai, jadi tidak bisa ditarik lagi."))
     submission.status = WITHDRAWN
     submission.updated_at = now
-    _event(submission, user, WITHDREW, WAITING, WITHDRAWN, now)
+    record_event(submission, user, WITHDREW, WAITING, WITHDRAWN, now)
     db.session.flush()
     return submission
 
@@ -319,12 +319,12 @@ def set_gallery(user: User, submission: Submission, consent: bool, name: str | N
         if len(name) > GALLERY_NAME_MAX:
             raise ExerciseError("name", _l("Nama maksimal %(max)d karakter.", max=GALLERY_NAME_MAX))
         submission.gallery_consent_at, submission.gallery_name = now, name
-        _event(submission, user, GALLERY_ON, submission.status, submission.status, now, note=name)
+        record_event(submission, user, GALLERY_ON, submission.status, submission.status, now, note=name)
     else:
         if submission.gallery_consent_at is None:
             return submission
         submission.gallery_consent_at, submission.gallery_name = None, None
-        _event(submission, user, GALLERY_OFF, submission.status, submission.status, now)
+        record_event(submission, user, GALLERY_OFF, submission.status, submission.status, now)
     submission.updated_at = now
     db.session.flush()
     return submission

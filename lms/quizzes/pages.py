@@ -17,12 +17,12 @@ from lms.quizzes.models import OPEN, QuizAttempt
 from lms.quizzes.questions import Question
 from lms.quizzes.services import (
     QuizInfo,
-    _attempts_of,
-    _revision_quiz,
     attempt_questions,
+    attempts_of,
     current_quiz,
     get_attempt,
     is_overdue,
+    revision_quiz,
 )
 
 SHOW_IMMEDIATELY, SHOW_AFTER_PASS, SHOW_AFTER_LAST, SHOW_NEVER = (
@@ -103,7 +103,7 @@ def overview(user, module_slug: str) -> QuizOverview | None:
     info = current_quiz(module_slug)
     if info is None:
         return None
-    attempts = tuple(_summary(a) for a in _attempts_of(user.id, module_slug))
+    attempts = tuple(_summary(a) for a in attempts_of(user.id, module_slug))
     if info.retired and not attempts:
         return None
     return QuizOverview(info, attempts, info.settings.attempts)
@@ -191,9 +191,9 @@ def attempt_report(user, attempt_id: int) -> AttemptReport | None:
     attempt = get_attempt(user, attempt_id)
     if attempt is None or attempt.status == OPEN:
         return None
-    quiz = _revision_quiz(attempt.module_slug, attempt.revision_number)
+    quiz = revision_quiz(attempt.module_slug, attempt.revision_number)
     current = current_quiz(attempt.module_slug)
-    siblings = _attempts_of(user.id, attempt.module_slug)
+    siblings = attempts_of(user.id, attempt.module_slug)
     allowed = current.settings.attempts if current is not None else len(siblings)
     remaining = None if not allowed else max(0, allowed - len(siblings))
     has_open = any(a.status == OPEN for a in siblings)

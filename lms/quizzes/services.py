@@ -127,7 +127,7 @@ def current_quiz(module_slug: str) -> QuizInfo | None:
                     quiz, retired=block.retired)
 
 
-def _revision_quiz(module_slug: str, number: int) -> Quiz | None:
+def revision_quiz(module_slug: str, number: int) -> Quiz | None:
     row = db.session.execute(
         db.select(ModuleRevision.content_hash, ModuleRevision.quiz)
         .join(Module, Module.id == ModuleRevision.module_id)
@@ -157,7 +157,7 @@ def seconds_left_at(deadline_at: datetime | None, now: datetime) -> int | None:
 
 
 
-def _attempts_of(user_id: int, module_slug: str) -> list[QuizAttempt]:
+def attempts_of(user_id: int, module_slug: str) -> list[QuizAttempt]:
     return list(db.session.scalars(
         db.select(QuizAttempt)
         .where(QuizAttempt.user_id == user_id, QuizAttempt.module_slug == module_slug)
@@ -217,7 +217,7 @@ def start_attempt(user, module_slug: str, now: datetime) -> Started | None:
         return None
     courses.ensure_progress(user.id, info.course_slug, module_slug, now)
     _lock_progress(user.id, module_slug)
-    attempts = _attempts_of(user.id, module_slug)
+    attempts = attempts_of(user.id, module_slug)
     for attempt in attempts:
         if attempt.status != OPEN:
             continue
@@ -269,7 +269,7 @@ def draw_questions(quiz: Quiz, rng: secrets.SystemRandom) -> tuple[list[str], di
 
 def attempt_questions(attempt: QuizAttempt, quiz: Quiz | None = None) -> list[Question]:
     """The attempt's questions in the order shown (from the revision it used)."""
-    quiz = quiz or _revision_quiz(attempt.module_slug, attempt.revision_number)
+    quiz = quiz or revision_quiz(attempt.module_slug, attempt.revision_number)
     if quiz is None:
         return []
     found = (quiz.question(qid) for qid in attempt.question_ids)

@@ -4,7 +4,7 @@ admin confirms.
 
 Same rules as `lms.waves.services`: explicit arguments, flush but never
 commit, `WaveError(field, message)` when a rule refuses. Confirming takes the
-wave's lock (`_lock`) like every other change to who holds a seat.
+wave's lock (`lock_wave`) like every other change to who holds a seat.
 """
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ from lms.extensions import db
 from lms.waves.models import ACTIVE_STATUSES, REMOVED, WAITLISTED, EnrolmentImport, Wave
 from lms.waves.services import (
     WaveError,
-    _count,
-    _lock,
     apply,
     check_eligible,
+    count_enrolments,
     enrolment_for,
+    lock_wave,
     seats_left,
 )
 
@@ -232,7 +232,7 @@ def _check_row(wave: Wave, line: int, raw: dict[str, str], seen: dict[str, int],
 
 def _mark_waitlist(wave: Wave, rows: list[dict]) -> None:
     """Say which rows will land on the waitlist because the wave is full."""
-    free = seats_left(wave) if _count(wave.id, WAITLISTED) == 0 else 0
+    free = seats_left(wave) if count_enrolments(wave.id, WAITLISTED) == 0 else 0
     for row in rows:
         row["notes"] = [n for n in row["notes"] if n["code"] != "waitlist"]
         if row["errors"] or row["existing_status"] in ACTIVE_STATUSES:
@@ -341,7 +341,7 @@ def confirm_import(
 
     `one_time` maps a file line to (password, hash), hashed beforehand. Returns
     the handout sheet, or None if this import was confirmed already."""
-    wave = _lock(pending.wave_id)
+    wave = lock_wave(pending.wave_id)
     db.session.refresh(pending)
     if pending.confirmed_at is not None:
         return None

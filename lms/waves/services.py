@@ -7,7 +7,7 @@ on this module, never the other way round.
 
 Plain functions with explicit arguments (`user`, `now`); they flush, never
 commit, and raise `WaveError(field, message)` when a rule refuses. Every
-change to who holds a seat first locks the wave row (`_lock`): SELECT … FOR
+change to who holds a seat first locks the wave row (`lock_wave`): SELECT … FOR
 UPDATE on PostgreSQL; on SQLite the request's write transaction is already
 BEGIN IMMEDIATE, so writers queue. The count that decides "seat or waitlist"
 is therefore never read by two writers at once.
@@ -145,7 +145,7 @@ def save_wave(wave: Wave | None, data: WaveData, actor: User | None, now: dateti
         db.session.add(wave)
         action = "wave.created"
     else:
-        wave = _lock(wave.id)
+        wave = lock_wave(wave.id)
         action = "wave.updated"
     wave.name = " ".join(data.name.split())
     wave.programme = " ".join(data.programme.split())
@@ -211,7 +211,7 @@ def seat_counts(wave_ids: Iterable[int]) -> dict[int, SeatCount]:
 
 
 def seats_left(wave: Wave) -> int:
-    return max(0, wave.capacity - _count(wave.id, ENROLLED))
+    return max(0, wave.capacity - count_enrolments(wave.id, ENROLLED))
 
 
 @dataclass
@@ -263,14 +263,14 @@ def open_waves(now: datetime, user: User | None = None) -> list[OpenWave]:
 # --- seats and the waitlist -------------------------------------------------
 
 
-def _lock(wave_id: int) -> Wave:
+def lock_wave(wave_id: int) -> Wave:
     """Take the wave row's write lock before reading any seat count."""
     return db.session.execute(
         db.select(Wave).where(Wave.id == wave_id).with_for_update().execution_options(populate_existing=True)
     ).scalar_one()
 
 
-def _count(wave_id: int, status: str) -> int:
+def count_enrolments(wave_id: int, status: str) -> int:
     return db.session.scalar(
         db.select(func.count(Enrolment.id)).where(Enrolment.wave_id == wave_id, Enrolment.status == status)
     )
@@ -300,7 +300,7 @@ def apply(wave: Wave, user: User, now: datetime, source: str = "self", check_win
 
     Idempotent: applying again while enrolled or waitlisted returns the
     existing enrolment unchanged (a double tap is not an error)."""
-    wave = _lock(wave.id)
+    wave = lock_wave(wave.id)
     existing = enrolment_for(wave, user)
     if existing is not None and existing.status in ACTIVE_STATUSES:
         return existing
@@ -333,7 +333,7 @@ def apply(wave: Wave, user: User, now: datetime, source: str = "self", check_win
 
 def _seat_or_wait(wave: Wave, enrolment: Enrolment, now: datetime) -> None:
     # promote_waiting() ran first: a free seat means nobody else is waiting.
-    if _count(wave.id, ENROLLED) < wave.capacity:
+    if count_enrolments(wave.id, ENROLLED) < wave.capacity:
         enrolment.status, enrolment.enrolled_at = ENROLLED, now
     else:
         enrolment.status, enrolment.enrolled_at = WAITLISTED, None
@@ -342,7 +342,7 @@ def _seat_or_wait(wave: Wave, enrolment: Enrolment, now: datetime) -> None:
 
 def promote_waiting(wave: Wave, now: datetime) -> list[Enrolment]:
     """Give free seats to the first on the waitlist. The caller holds the wave lock."""
-    free = wave.capacity - _count(wave.id, ENROLLED)
+    free = wave.capacity - count_enrolments(wave.id, ENROLLED)
     if free <= 0:
         return []
     promoted = list(
@@ -362,7 +362,7 @@ def promote_waiting(wave: Wave, now: datetime) -> list[Enrolment]:
 
 
 def _leave(enrolment: Enrolment, status: str, now: datetime, reason: str | None = None) -> list[Enrolment]:
-    wave = _lock(enrolment.wave_id)
+    wave = lock_wave(enrolment.wave_id)
     db.session.refresh(enrolment)
     if enrolment.status not in ACTIVE_STATUSES:
         raise WaveError("", _l("Pendaftaran ini sudah tidak aktif."))
@@ -388,7 +388,7 @@ def remove(enrolment: Enrolment, actor: User, reason: str, now: datetime) -> lis
 
 def approve(enrolment: Enrolment, actor: User, now: datetime) -> Enrolment:
     """An admin gives a waitlisted person a seat now, even above capacity."""
-    wave = _lock(enrolment.wave_id)
+    wave = lock_wave(enrolment.wave_id)
     db.session.refresh(enrolment)
     if enrolment.status != WAITLISTED:
         raise WaveError("", _l("Orang ini tidak ada di daftar tunggu."))
@@ -405,7 +405,7 @@ def move(enrolment: Enrolment, target: Wave, actor: User, now: datetime) -> Enro
     if target.id == enrolment.wave_id:
         raise WaveError("target", _l("Pilih gelombang lain."))
     for wave_id in sorted((enrolment.wave_id, target.id)):  # one lock order: no deadlock
-        _lock(wave_id)
+        lock_wave(wave_id)
     db.session.refresh(enrolment)
     if enrolment.status not in ACTIVE_STATUSES:
         raise WaveError("", _l("Pendaftaran ini sudah tidak aktif."))
