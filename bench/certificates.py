@@ -18,7 +18,7 @@ from datetime import date
 from PIL import Image, ImageDraw
 
 from lms.certificates.pdf import CertificateContent, CertificateDesign, render
-from lms.certificates.services import clean_image
+from lms.certificates.documents import clean_image
 
 COUNT = 50
 WARM_UP = 3

@@ -13,7 +13,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.certificates import forms, services
+from lms.certificates import badges, documents, forms, pdf, services
 from lms.core.access import admin_required, public, staff_required
 from lms.core.db import utcnow
 from lms.core.events import wave_completed
@@ -97,7 +97,7 @@ def download_pdf(certificate_id: int):
     certificate = _viewable(certificate_id)
     if not certificate.valid and certificate.user_id == current_user.id and not current_user.is_staff:
         abort(404)  # a revoked certificate is not handed out again to its holder
-    job = services.pdf_jobs([certificate], _base_url())[0]
+    job = documents.pdf_jobs([certificate], _base_url())[0]
     db.session.commit()  # end the read transaction before rendering
     return _download(job.render(), job.filename, "application/pdf")
 
@@ -105,7 +105,7 @@ def download_pdf(certificate_id: int):
 @bp.get("/sertifikat/<int:certificate_id>/open-badge.json")
 def download_assertion(certificate_id: int):
     certificate = _viewable(certificate_id)
-    return _json_ld(services.assertion(certificate, _base_url()), "open-badge-" + services.file_name(certificate, "json"))
+    return _json_ld(badges.assertion(certificate, _base_url()), "open-badge-" + documents.file_name(certificate, "json"))
 
 
 # --- staff: one wave's certificates ------------------------------------------------------
@@ -148,7 +148,7 @@ def issue(wave_id: int):
 @staff_required
 def wave_zip(wave_id: int):
     wave = _managed_wave(wave_id)
-    jobs = services.pdf_jobs(services.of_wave(wave, valid_only=True), _base_url())
+    jobs = documents.pdf_jobs(services.of_wave(wave, valid_only=True), _base_url())
     code = wave.code
     db.session.commit()  # end the read transaction: rendering takes a while
     # Written to a temporary file, not memory: a wave's PDFs held in a BytesIO raised
@@ -214,14 +214,14 @@ def revoke(certificate_id: int):
 def _design_form(row):
     form = forms.DesignForm()
     if request.method == "GET":
-        source = services.pdf_design(row)
+        source = documents.pdf_design(row)
         for name in ("heading", "heading_en", "awarded", "awarded_en", "body", "body_en", "issuer_name", "issuer_title", "place"):
             getattr(form, name).data = getattr(source, name)
     return form
 
 
-def _design_data(form) -> services.DesignData:
-    return services.DesignData(
+def _design_data(form) -> documents.DesignData:
+    return documents.DesignData(
         heading=form.heading.data, heading_en=form.heading_en.data, awarded=form.awarded.data,
         awarded_en=form.awarded_en.data, body=form.body.data, body_en=form.body_en.data,
         issuer_name=form.issuer_name.data, issuer_title=form.issuer_title.data, place=form.place.data,
@@ -239,9 +239,9 @@ def design():
         preview = request.form.get("action") == "preview"
         try:
             if preview:
-                draft = services.build_design(_design_data(form), row)
+                draft = documents.build_design(_design_data(form), row)
             else:
-                services.save_design(_design_data(form), current_user, utcnow())
+                documents.save_design(_design_data(form), current_user, utcnow())
         except services.CertificateError as error:
             db.session.rollback()
             target = getattr(form, error.field, None) if error.field else None
@@ -251,7 +251,7 @@ def design():
                 flash(error.message, "error")
         else:
             if preview:  # the unsaved form as a PDF; nothing is stored
-                design = services.pdf_design(draft)
+                design = documents.pdf_design(draft)
                 db.session.rollback()
                 return _preview_pdf(design)
             db.session.commit()
@@ -267,8 +267,8 @@ def design():
 
 
 def _preview_pdf(design) -> Response:
-    content = services.sample_content(_base_url(), services.local_date(utcnow()))
-    response = Response(services.pdf.render(content, design), mimetype="application/pdf")
+    content = documents.sample_content(_base_url(), services.local_date(utcnow()))
+    response = Response(pdf.render(content, design), mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="pratinjau-sertifikat.pdf"'
     return response
 
@@ -276,7 +276,7 @@ def _preview_pdf(design) -> Response:
 @bp.get("/admin/sertifikat/templat/pratinjau.pdf")
 @admin_required
 def design_preview():
-    design = services.pdf_design(services.current_design())
+    design = documents.pdf_design(services.current_design())
     db.session.commit()
     return _preview_pdf(design)
 
@@ -293,8 +293,8 @@ def verify(code: str):
     return render_template(
         "certificates/verify.html",
         certificate=certificate,
-        signatory=services.signatory(certificate),
-        assertion_url=services.assertion_url(base, certificate.code),
+        signatory=documents.signatory(certificate),
+        assertion_url=badges.assertion_url(base, certificate.code),
         verify_url=services.verify_url(base, certificate.code),
     )
 
@@ -317,7 +317,7 @@ def lookup():
 @public_lookup_limit
 def assertion(code: str):
     certificate = services.by_code(code) or abort(404)
-    return _json_ld(services.assertion(certificate, _base_url()))
+    return _json_ld(badges.assertion(certificate, _base_url()))
 
 
 @bp.get("/badges/classes/<code>.json")
@@ -326,10 +326,10 @@ def badge_class(code: str):
     wave = waves.find_wave_by_code(code) if len(code) <= 12 else None
     if wave is None or wave.code != code:
         abort(404)
-    return _json_ld(services.badge_class(wave, _base_url()))
+    return _json_ld(badges.badge_class(wave, _base_url()))
 
 
 @bp.get("/badges/issuer.json")
 @public
 def issuer():
-    return _json_ld(services.issuer_profile(_base_url(), current_app.config.get("LMS_ISSUER_URL", services.ISSUER_URL)))
+    return _json_ld(badges.issuer_profile(_base_url(), current_app.config.get("LMS_ISSUER_URL", badges.ISSUER_URL)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import subprocess
 
-from lms.certificates import services
+from lms.certificates import documents
 from lms.certificates.models import Certificate
 from lms.core.db import utcnow
 from lms.extensions import db
@@ -28,7 +28,7 @@ def test_demo_certificate_is_valid_and_idempotent(app, client, course, tmp_path)
         assert certificate.name == "Ni Luh Putu Ayu Déwi" and certificate.user.phone == "+6281234500004"
         assert certificate.valid and certificate.issued_by is None
         assert certificate.modules and all(m["revision"] for m in certificate.modules)
-        data = services.render_pdf(certificate, app.config["LMS_BASE_URL"])
+        data = documents.render_pdf(certificate, app.config["LMS_BASE_URL"])
     pdf = tmp_path / "demo.pdf"
     pdf.write_bytes(data)
     subprocess.run([tool("pdftoppm"), "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
