@@ -3,7 +3,6 @@ downloads, admin revocation and design, and the public verification and
 Open Badges 2.0 documents."""
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 import zipfile
