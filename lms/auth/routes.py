@@ -206,14 +206,17 @@ def _staff_only() -> User:
     return user
 
 
-@bp.get("/akun/keamanan")
-def security():
-    user = _staff_only()
+def _security_page(user: User, disable_form: forms.DisableTwoFactorForm) -> str:
     credential = services.two_factor_of(user)
     return render_template(
-        "auth/security.html", credential=credential, start_form=EmptyForm(), disable_form=forms.DisableTwoFactorForm(),
+        "auth/security.html", credential=credential, start_form=EmptyForm(), disable_form=disable_form,
         recovery_left=len(credential.recovery_hashes) if credential else 0,
     )
+
+
+@bp.get("/akun/keamanan")
+def security():
+    return _security_page(_staff_only(), forms.DisableTwoFactorForm())
 
 
 @bp.post("/akun/keamanan/aktifkan")
@@ -279,8 +282,4 @@ def disable_two_factor():
             flash(_("Verifikasi dua langkah sudah dimatikan. Masuk kini cukup dengan kata sandi."), "success")
             return redirect(url_for("auth.security"))
         form.password.errors.append(_("Kata sandi saat ini salah."))
-    credential = services.two_factor_of(user)
-    return render_template(
-        "auth/security.html", credential=credential, start_form=EmptyForm(), disable_form=form,
-        recovery_left=len(credential.recovery_hashes) if credential else 0,
-    ), 400
+    return _security_page(user, form), 400
