@@ -64,7 +64,7 @@ rubric:
 BUDGETS = {
     "home": 17,  # a trainee in one wave; each further wave of their own adds its completion rule (~9)
     "lesson": 3,
-    "quiz submit": 18,  # the completion rule runs only once every module of a path is done (a 2-query pre-check)
+    "quiz submit": 14,  # the completion rule runs only once every module of a path is done (a 2-query pre-check)
     "progress grid": 10,
     "review queue": 4,
     "verify": 1,

@@ -14,8 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
 from lms.auth import services
-from lms.core.db import set_write_intent, utcnow
-from lms.extensions import db
+from lms.core.db import end_read_phase, set_write_intent, utcnow
 
 SEEN_KEY = "seen"
 ALWAYS_ALLOWED = {"static", "auth.change_password", "auth.logout", "site.set_language", "site.healthz"}
@@ -52,7 +51,7 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
         set_write_intent(False)
         authenticated = current_user.is_authenticated
         if writes:
-            db.session.commit()
+            end_read_phase()
             set_write_intent(True)
         if not authenticated:
             return login_manager.unauthorized()
