@@ -169,10 +169,20 @@ def _asks_of(revision_id: int) -> tuple[bool, tuple[str, ...] | None]:
 def path_modules(wave: Wave) -> list[PathModule]:
     """The wave's learning path with what each module asks (2 queries; 3 the first
     time a revision is seen by this process)."""
-    items = waves.learning_path(wave)
+    return paths_of([wave])[wave.id]
+
+
+def paths_of(wave_list: Sequence[Wave]) -> dict[int, list[PathModule]]:
+    """`path_modules` for several waves at once, in the same 2 (or 3) queries."""
+    result: dict[int, list[PathModule]] = {wave.id: [] for wave in wave_list}
+    items = db.session.execute(
+        db.select(LearningPathItem.wave_id, LearningPathItem.module_slug)
+        .where(LearningPathItem.wave_id.in_(list(result)))
+        .order_by(LearningPathItem.wave_id, LearningPathItem.position)
+    ).all()
     if not items:
-        return []
-    slugs = [item.module_slug for item in items]
+        return result
+    slugs = sorted({slug for _wave_id, slug in items})
     rows = db.session.execute(
         db.select(Module.slug, Course.slug, ModuleRevision.title, ModuleRevision.id, ModuleRevision.number,
                   ModuleRevision.content_hash)
@@ -190,14 +200,14 @@ def path_modules(wave: Wave) -> list[PathModule]:
         ):
             _ASKS.get(slug, number, content_hash, lambda q=quiz, e=exercise: _asks(q, e))
     info = {row[0]: row for row in rows}
-    result = []
-    for item in items:
-        row = info.get(item.module_slug)
+    tracks_of = {wave.id: wave.track for wave in wave_list}
+    for wave_id, slug in items:
+        row = info.get(slug)
         if row is None:  # the module was removed from the catalogue: nothing to ask for
             continue
         has_quiz, tracks = _ASKS.get(row[0], row[4], row[5], lambda r=row: _asks_of(r[3]))
-        applies = tracks is not None and (not tracks or wave.track in tracks)
-        result.append(PathModule(row[1], row[0], row[2], has_quiz=has_quiz, has_exercise=applies))
+        applies = tracks is not None and (not tracks or tracks_of[wave_id] in tracks)
+        result[wave_id].append(PathModule(row[1], row[0], row[2], has_quiz=has_quiz, has_exercise=applies))
     return result
 
 
@@ -307,6 +317,34 @@ def trainee_progress(wave: Wave, user: User, now: datetime) -> TraineeProgress |
     return rows[0] if rows else None
 
 
+def progress_in_waves(user: User, wave_list: Sequence[Wave], now: datetime) -> list[TraineeProgress]:
+    """The trainee's progress in each of these waves, where the caller knows they
+    hold a seat (`waves.waves_of`), in a fixed number of queries however many
+    waves: the same rule (`_trainee`) over data read once for all of them."""
+    if not wave_list:
+        return []
+    paths = paths_of(wave_list)
+    slugs = sorted({module.module_slug for path in paths.values() for module in path})
+    user_ids = db.select(User.id).where(User.id == user.id)
+    progress = _progress_rows(user_ids, slugs).get(user.id, {})
+    wants_exercises = any(wave.exercises_required and any(m.has_exercise for m in paths[wave.id]) for wave in wave_list)
+    exercises = _exercise_statuses(user_ids, slugs) if wants_exercises else {}
+    attendance = wave_attendance.attendance_in(user, wave_list, now)
+    completed = dict(db.session.execute(
+        db.select(WaveCompletion.wave_id, WaveCompletion.completed_at)
+        .where(WaveCompletion.user_id == user.id, WaveCompletion.wave_id.in_([wave.id for wave in wave_list]))
+    ).all())
+    today = waves.local_today(now)
+    result = []
+    for wave in wave_list:
+        completions = {user.id: completed[wave.id]} if wave.id in completed else {}
+        row = _trainee(wave, user, paths[wave.id], progress, exercises, attendance.get(wave.id), completions,
+                       today > wave.ends_on)
+        row.wave = wave
+        result.append(row)
+    return result
+
+
 # --- recording completion -------------------------------------------------------
 
 
@@ -316,12 +354,11 @@ def record_completions(user: User, now: datetime) -> list[Wave]:
     recorded = set(db.session.scalars(db.select(WaveCompletion.wave_id).where(WaveCompletion.user_id == user.id)))
     # Recorded once, kept for good: no need to evaluate those again (this runs inside a write).
     candidates = [wave for wave in waves.waves_of(user) if wave.id not in recorded]
-    for wave in _all_modules_done(user, candidates):
-        progress = trainee_progress(wave, user, now)
-        if progress is None or progress.status != COMPLETE or progress.completed_at is not None:
+    for progress in progress_in_waves(user, _all_modules_done(user, candidates), now):
+        if progress.status != COMPLETE or progress.completed_at is not None:
             continue
-        db.session.add(WaveCompletion(wave_id=wave.id, user_id=user.id, completed_at=now))
-        newly.append(wave)
+        db.session.add(WaveCompletion(wave_id=progress.wave.id, user_id=user.id, completed_at=now))
+        newly.append(progress.wave)
     db.session.flush()
     return newly
 
@@ -360,13 +397,7 @@ def completed_user_ids(wave: Wave) -> set[int]:
 
 def home_progress(user: User, now: datetime) -> list[TraineeProgress]:
     """One entry per wave where the trainee holds a seat."""
-    result = []
-    for wave in waves.waves_of(user):
-        row = trainee_progress(wave, user, now)
-        if row is not None:
-            row.wave = wave
-            result.append(row)
-    return result
+    return progress_in_waves(user, waves.waves_of(user), now)
 
 
 # --- sorting and filtering the grid ----------------------------------------------

@@ -239,6 +239,27 @@ def attendance_summary(wave: Wave, now: datetime, users: Sequence[User] | None =
     return {u.id: AttendanceSummary(attended.get(u.id, 0), len(held_ids)) for u in people}
 
 
+def attendance_in(user: User, wave_list: Sequence[Wave], now: datetime) -> dict[int, AttendanceSummary]:
+    """Wave id → this trainee's sessions attended out of those held so far, for
+    any number of waves in 2 queries (the trainee's home page)."""
+    result = {wave.id: AttendanceSummary(0, 0) for wave in wave_list}
+    held = db.session.execute(
+        db.select(ClassSession.id, ClassSession.wave_id)
+        .where(ClassSession.wave_id.in_(list(result)), ClassSession.starts_at <= now)
+    ).all()
+    if not held:
+        return result
+    present = set(db.session.scalars(
+        db.select(Attendance.session_id)
+        .where(Attendance.user_id == user.id, Attendance.session_id.in_([session_id for session_id, _wave in held]))
+    ))
+    counts = {wave_id: [0, 0] for wave_id in result}
+    for session_id, wave_id in held:
+        counts[wave_id][1] += 1
+        counts[wave_id][0] += session_id in present
+    return {wave_id: AttendanceSummary(attended, count) for wave_id, (attended, count) in counts.items()}
+
+
 def meets_attendance(wave: Wave, user: User, now: datetime) -> bool:
     """True when the trainee attended at least the wave's minimum share of the
     sessions held (no sessions held counts as met)."""
