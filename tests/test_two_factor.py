@@ -250,15 +250,15 @@ def test_only_admins_switch_it_off_for_others(app, trainer_client, auth, make_us
 
 
 def test_services_refuse_a_second_setup(app, make_user):
-    from lms.auth import services
+    from lms.auth import services, two_factor
 
     user = make_user(role="admin")
     with app.test_request_context():  # the refusal's message is translated
         person = db.session.get(User, user.id)
-        credential = services.start_two_factor(person, utcnow())
-        services.confirm_two_factor(person, totp.code_at(credential.secret, totp.step_at(utcnow())), utcnow())
+        credential = two_factor.start_two_factor(person, utcnow())
+        two_factor.confirm_two_factor(person, totp.code_at(credential.secret, totp.step_at(utcnow())), utcnow())
         with pytest.raises(services.AccountError):
-            services.start_two_factor(person, utcnow())
+            two_factor.start_two_factor(person, utcnow())
 
 
 def test_someone_demoted_to_trainee_can_still_switch_it_off(app, trainer_client, auth, make_user):

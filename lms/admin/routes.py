@@ -8,6 +8,7 @@ from lms.admin import forms, services
 from lms.audit import services as audit
 from lms.auth import passwords
 from lms.auth import services as accounts
+from lms.auth import two_factor
 from lms.auth.models import User
 from lms.core.access import admin_required
 from lms.core.db import begin_write, utcnow
@@ -52,7 +53,7 @@ def user_detail(user_id: int):
         form=EmptyForm(),
         role_labels=forms.ROLE_LABELS,
         is_self=user.id == current_user.id,
-        two_factor=accounts.two_factor_enabled(user),
+        two_factor=two_factor.two_factor_enabled(user),
     )
 
 
@@ -103,7 +104,7 @@ def reset_two_factor(user_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     user = _user_or_404(user_id)
-    if accounts.disable_two_factor(current_user, user, utcnow()):
+    if two_factor.disable_two_factor(current_user, user, utcnow()):
         db.session.commit()
         flash(_("Verifikasi dua langkah %(name)s sudah dimatikan.", name=user.name), "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))

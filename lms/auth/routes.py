@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from lms.agencies import services as agencies
-from lms.auth import forms, passwords, services, totp
+from lms.auth import forms, passwords, services, totp, two_factor
 from lms.auth.models import User
 from lms.core.access import public
 from lms.auth.session_loader import mark_seen
@@ -62,7 +62,7 @@ def login():
             form.login.data, now, current_app.config["LOCKOUT_THRESHOLD"], current_app.config["LOCKOUT_WINDOW"]
         )
         ok = services.check_credentials(candidate, form.password.data)
-        second_step = ok and services.two_factor_enabled(candidate.user)
+        second_step = ok and two_factor.two_factor_enabled(candidate.user)
         begin_write()
         token = services.record_login(candidate, ok, request.remote_addr, now, second_step=second_step)
         db.session.commit()
@@ -103,16 +103,16 @@ def second_step():
             abort(404)
         locked = not user.active or services.is_locked(
             user, now, current_app.config["LOCKOUT_THRESHOLD"], current_app.config["LOCKOUT_WINDOW"])
-        used = None if locked else services.check_second_factor(user, form.code.data, now)
-        token = services.record_second_step(user, used is not None, locked, request.remote_addr, now)
+        used = None if locked else two_factor.check_second_factor(user, form.code.data, now)
+        token = services.record_login(services.LoginCandidate(user, locked), used is not None, request.remote_addr, now)
         db.session.commit()
         if used is not None and token:
             current_app.logger.info("login success user=%s ip=%s second_step=%s", user.id, request.remote_addr, used)
             session.pop(PENDING_KEY, None)
             _start_session(user, token)
-            if used == services.RECOVERY:
+            if used == two_factor.RECOVERY:
                 flash(_("Anda masuk dengan kode cadangan. Sisa kode cadangan: %(n)d. Atur ulang aplikasi autentikator bila HP Anda hilang.",
-                        n=services.recovery_codes_left(user)), "info")
+                        n=two_factor.recovery_codes_left(user)), "info")
             return redirect(safe_next(pending.get("next")) or url_for("site.home"))
         current_app.logger.info("login code failure user=%s ip=%s locked=%s", user.id, request.remote_addr, locked)
         form.code.errors.append(CODE_FAILURE)
@@ -191,7 +191,7 @@ def change_password():
             flash(_("Kata sandi sudah diganti. Perangkat lain otomatis keluar."), "success")
             return redirect(url_for("site.home"))
     return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password,
-                           offers_two_factor=services.may_use_two_factor(current_user))
+                           offers_two_factor=two_factor.may_use_two_factor(current_user))
 
 
 # --- two-step login: staff set up an authenticator app -------------------------
@@ -201,13 +201,13 @@ def _staff_only() -> User:
     """Staff; or anyone who still has an authenticator from when they were staff
     (so they can switch it off themselves)."""
     user = current_user._get_current_object()
-    if not (services.may_use_two_factor(user) or services.two_factor_of(user) is not None):
+    if not (two_factor.may_use_two_factor(user) or two_factor.two_factor_of(user) is not None):
         abort(404)
     return user
 
 
 def _security_page(user: User, disable_form: forms.DisableTwoFactorForm) -> str:
-    credential = services.two_factor_of(user)
+    credential = two_factor.two_factor_of(user)
     return render_template(
         "auth/security.html", credential=credential, start_form=EmptyForm(), disable_form=disable_form,
         recovery_left=len(credential.recovery_hashes) if credential else 0,
@@ -225,7 +225,7 @@ def start_two_factor():
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        services.start_two_factor(user, utcnow())
+        two_factor.start_two_factor(user, utcnow())
     except services.AccountError as error:
         db.session.rollback()
         flash(str(error.message), "info")
@@ -237,13 +237,13 @@ def start_two_factor():
 @bp.route("/akun/keamanan/atur", methods=["GET", "POST"])
 def setup_two_factor():
     user = _staff_only()
-    credential = services.pending_two_factor(user)
+    credential = two_factor.pending_two_factor(user)
     if credential is None:
         return redirect(url_for("auth.security"))
     form = forms.CodeForm()
     if form.validate_on_submit():
         try:
-            codes = services.confirm_two_factor(user, form.code.data, utcnow())
+            codes = two_factor.confirm_two_factor(user, form.code.data, utcnow())
         except services.AccountError as error:
             db.session.rollback()
             form.code.errors.append(error.message)
@@ -258,7 +258,7 @@ def setup_two_factor():
 def two_factor_qr():
     """The QR code of the setup in progress, as an image (never cached: it holds the secret)."""
     user = _staff_only()
-    credential = services.pending_two_factor(user)
+    credential = two_factor.pending_two_factor(user)
     if credential is None:
         abort(404)
     uri = totp.provisioning_uri(credential.secret, user.login, ISSUER)
@@ -277,7 +277,7 @@ def disable_two_factor():
         begin_read()
         if passwords.verify(user.password_hash, form.password.data):
             begin_write()
-            services.disable_two_factor(user, user, utcnow())
+            two_factor.disable_two_factor(user, user, utcnow())
             db.session.commit()
             flash(_("Verifikasi dua langkah sudah dimatikan. Masuk kini cukup dengan kata sandi."), "success")
             return redirect(url_for("auth.security"))
