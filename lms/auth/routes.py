@@ -12,11 +12,11 @@ from flask_login import current_user, login_user, logout_user
 from lms.agencies import services as agencies
 from lms.auth import forms, passwords, services, totp, two_factor
 from lms.auth.models import User
-from lms.core.access import public
 from lms.auth.session_loader import mark_seen
+from lms.core.access import public
 from lms.core.db import begin_read, begin_write, utcnow
-from lms.core.i18n import SESSION_KEY as LANG_KEY
 from lms.core.forms import EmptyForm
+from lms.core.i18n import SESSION_KEY as LANG_KEY
 from lms.core.urls import safe_next
 from lms.extensions import db, limiter
 
