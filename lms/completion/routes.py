@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -22,17 +23,16 @@ _MARKS = {services.MODULE_DONE: "✓", services.MODULE_STARTED: "◐"}
 
 
 @lru_cache(maxsize=16384)
-def _cell_html(title: str, status: str, status_label: str, score: int | None, passed: bool,
-               exercise: str | None, exercise_label: str | None) -> Markup:
-    """One module cell; Markup.format escapes every value. The labels are arguments,
-    so a cached cell never crosses locales."""
+def _cell_html(locale: str, title: str, status: str, score: int | None, passed: bool, exercise: str | None) -> Markup:
+    """One module cell; Markup.format escapes every value. Keyed by the reader's
+    locale, so each distinct cell is built and its words translated once."""
     parts = [Markup('<td class="module-col cell-{}" title="{}">').format(status, title),
              Markup('  <span aria-hidden="true">{}</span>').format(_MARKS.get(status, "·")),
-             Markup('  <span class="visually-hidden">{}</span>').format(status_label)]
+             Markup('  <span class="visually-hidden">{}</span>').format(services.MODULE_LABELS[status])]
     if score is not None:
         parts.append(Markup('  <span class="score{}">{}</span>').format(" passed" if passed else "", score))
     if exercise:
-        parts.append(Markup('  <span class="exercise exercise-{}">{}</span>').format(exercise, exercise_label))
+        parts.append(Markup('  <span class="exercise exercise-{}">{}</span>').format(exercise, providers.exercise_label(exercise)))
     parts.append(Markup("</td>"))
     return Markup("\n").join(parts)
 
@@ -42,11 +42,10 @@ def progress_cells(row) -> Markup:
     """A grid row's module cells as HTML. The same markup came from a Jinja loop,
     which took ~0.2 s of the page for a wave of 500 × 30 (docs/performance.md);
     the few distinct cells are built once and reused."""
-    labels = {key: str(label) for key, label in services.MODULE_LABELS.items()}
+    locale = str(get_locale())
     return Markup("\n").join(
-        _cell_html(cell.module.title, cell.status, labels[cell.status],
-                   None if cell.best_score is None else int(round(cell.best_score)), cell.quiz_passed,
-                   cell.exercise_status, providers.exercise_label(cell.exercise_status) if cell.exercise_status else None)
+        _cell_html(locale, cell.module.title, cell.status, None if cell.best_score is None else int(round(cell.best_score)),
+                   cell.quiz_passed, cell.exercise_status)
         for cell in row.cells
     )
 
