@@ -234,29 +234,22 @@ def _exercise_statuses(user_ids_query, slugs: Sequence[str]) -> dict[tuple[int, 
     return providers.exercise_statuses(user_ids_query, slugs)
 
 
-def _completions(wave: Wave, user: User | None = None) -> dict[int, datetime]:
+def _completions(wave: Wave) -> dict[int, datetime]:
     stmt = db.select(WaveCompletion.user_id, WaveCompletion.completed_at).where(WaveCompletion.wave_id == wave.id)
-    if user is not None:
-        stmt = stmt.where(WaveCompletion.user_id == user.id)
     return dict(db.session.execute(stmt).all())
 
 
-def evaluate(wave: Wave, now: datetime, user: User | None = None) -> WaveProgress:
-    """Every enrolled trainee's progress in the wave (or just `user`'s)."""
+def evaluate(wave: Wave, now: datetime) -> WaveProgress:
+    """Every enrolled trainee's progress in the wave (one trainee's: `trainee_progress`)."""
     path = path_modules(wave)
     slugs = [m.module_slug for m in path]
-    if user is not None:
-        users = [user] if waves.is_enrolled(wave, user) else []
-        user_ids = db.select(User.id).where(User.id == user.id)
-    else:
-        users = waves.enrolled_users(wave)
-        user_ids = db.select(Enrolment.user_id).where(Enrolment.wave_id == wave.id, Enrolment.status == ENROLLED)
+    users = waves.enrolled_users(wave)
+    user_ids = db.select(Enrolment.user_id).where(Enrolment.wave_id == wave.id, Enrolment.status == ENROLLED)
     progress = _progress_rows(user_ids, slugs)
     exercises = _exercise_statuses(user_ids, slugs) if wave.exercises_required and any(m.has_exercise for m in path) else {}
-    # The users are known: attendance and completions of just them (one trainee's
-    # request must not load a wave of 500).
+    # The roster is known: attendance of just them, without loading it again.
     attendance = wave_attendance.attendance_summary(wave, now, users=users)
-    completions = _completions(wave, user)
+    completions = _completions(wave)
     ended = waves.local_today(now) > wave.ends_on
     result = WaveProgress(wave=wave, path=path)
     for person in users:
@@ -313,8 +306,10 @@ def _trainee(wave, person, path, progress, exercises, summary, completions, ende
 
 
 def trainee_progress(wave: Wave, user: User, now: datetime) -> TraineeProgress | None:
-    rows = evaluate(wave, now, user=user).rows
-    return rows[0] if rows else None
+    """One trainee's progress in a wave; None when they hold no seat in it."""
+    if not waves.is_enrolled(wave, user):
+        return None
+    return progress_in_waves(user, [wave], now)[0]
 
 
 def progress_in_waves(user: User, wave_list: Sequence[Wave], now: datetime) -> list[TraineeProgress]:
