@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from lms.auth.models import User
+from lms.completion import grid as grid_rows
 from lms.completion import providers, services
 from lms.core.access import staff_required
 from lms.core.db import utcnow
@@ -65,7 +66,7 @@ def grid(wave_id: int):
     sort = request.args.get("urut", "nama")
     number = request.args.get("halaman", 1, type=int)
     progress = services.evaluate(wave, utcnow())
-    page = services.page_of(services.filtered(progress, status, sort), number)
+    page = grid_rows.page_of(grid_rows.filtered(progress, status, sort), number)
     return render_template(
         "completion/grid.html",
         wave=wave,

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from lms.auth.models import User
-from lms.completion import services
+from lms.completion import grid, services
 from lms.completion.models import WaveCompletion
 from lms.core.db import utcnow
 from lms.courses import services as courses
@@ -233,11 +233,11 @@ def test_grid_filters_and_sorts(app, setup, enrol, make_user):
 
 def test_page_of_clamps_and_counts():
     rows = list(range(5))
-    first = services.page_of(rows, 1, size=2)
+    first = grid.page_of(rows, 1, size=2)
     assert (first.rows, first.number, first.pages, first.first, first.last, first.total) == ([0, 1], 1, 3, 1, 2, 5)
-    assert services.page_of(rows, 99, size=2).rows == [4]
-    assert services.page_of(rows, -3, size=2).number == 1
-    empty = services.page_of([], 1, size=2)
+    assert grid.page_of(rows, 99, size=2).rows == [4]
+    assert grid.page_of(rows, -3, size=2).number == 1
+    empty = grid.page_of([], 1, size=2)
     assert (empty.rows, empty.pages, empty.first, empty.last) == ([], 1, 0, 0)
 
 
@@ -245,7 +245,7 @@ def test_grid_shows_a_page_of_trainees_and_keeps_the_filter(app, setup, enrol, m
     wave, trainee, trainer = setup
     for name in ("Ani Arjosari", "Budi Bareng", "Cici Cemorokandang", "Dedi Dinoyo"):
         enrol(wave, make_user(name=name))
-    monkeypatch.setattr(services, "GRID_PAGE_SIZE", 2)
+    monkeypatch.setattr(grid, "GRID_PAGE_SIZE", 2)
     client, _ = login_as(app, trainer)
     html = text_of(client.get(f"/gelombang/{wave.id}/kemajuan"))  # by name: Ani, Bu Sri | Budi, Cici | Dedi
     assert "Ani Arjosari" in html and "Bu Sri Sukun" in html and "Budi Bareng" not in html
