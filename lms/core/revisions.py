@@ -37,6 +37,3 @@ class RevisionMemo(Generic[T]):
 
     def __contains__(self, key: tuple[str, int, str]) -> bool:
         return key in self._values
-
-    def clear(self) -> None:
-        self._values.clear()
