@@ -101,10 +101,8 @@ def second_step():
         user = db.session.get(User, pending["uid"])
         if user is None:
             abort(404)
-        locked = not user.active or services.is_locked(
-            user, now, current_app.config["LOCKOUT_THRESHOLD"], current_app.config["LOCKOUT_WINDOW"])
-        used = None if locked else two_factor.check_second_factor(user, form.code.data, now)
-        token = services.record_login(services.LoginCandidate(user, locked), used is not None, request.remote_addr, now)
+        used, token = two_factor.complete_login(user, form.code.data, request.remote_addr, now,
+                                                current_app.config["LOCKOUT_THRESHOLD"], current_app.config["LOCKOUT_WINDOW"])
         db.session.commit()
         if used is not None and token:
             current_app.logger.info("login success user=%s ip=%s second_step=%s", user.id, request.remote_addr, used)
@@ -114,7 +112,7 @@ def second_step():
                 flash(_("Anda masuk dengan kode cadangan. Sisa kode cadangan: %(n)d. Atur ulang aplikasi autentikator bila HP Anda hilang.",
                         n=two_factor.recovery_codes_left(user)), "info")
             return redirect(safe_next(pending.get("next")) or url_for("site.home"))
-        current_app.logger.info("login code failure user=%s ip=%s locked=%s", user.id, request.remote_addr, locked)
+        current_app.logger.info("login code failure user=%s ip=%s", user.id, request.remote_addr)
         form.code.errors.append(CODE_FAILURE)
     return render_template("auth/second_step.html", form=form)
 

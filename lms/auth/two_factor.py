@@ -6,14 +6,14 @@ Plain functions with explicit arguments; they flush, never commit.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
 from lms.audit import services as audit
 from lms.auth import totp
 from lms.auth.models import TotpCredential, User
-from lms.auth.services import AccountError
+from lms.auth.services import AccountError, LoginCandidate, is_locked, record_login
 from lms.extensions import db
 
 APP, RECOVERY = "app", "recovery"
@@ -113,3 +113,13 @@ def check_second_factor(user: User, raw_code: str, now: datetime) -> str | None:
 def recovery_codes_left(user: User) -> int:
     credential = two_factor_of(user)
     return len(credential.recovery_hashes) if credential is not None else 0
+
+
+def complete_login(user: User, raw_code: str, ip: str | None, now: datetime, threshold: int,
+                   window: timedelta) -> tuple[str | None, str | None]:
+    """The code step of a login: (APP or RECOVERY or None, the new session's token
+    or None). A locked or deactivated account is refused whatever the code; a
+    wrong code counts towards the lockout like a wrong password."""
+    locked = not user.active or is_locked(user, now, threshold, window)
+    used = None if locked else check_second_factor(user, raw_code, now)
+    return used, record_login(LoginCandidate(user, locked), used is not None, ip, now)
